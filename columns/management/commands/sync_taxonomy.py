@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from columns.sync import sync_taxonomy
+
+
+class Command(BaseCommand):
+    help = "让页面树与 columns/taxonomy.toml 一致：十个版块、二十六个序列（可重复运行）。"
+
+    def handle(self, *args, **options):
+        changes = sync_taxonomy()
+        for change in changes:
+            self.stdout.write(f"  {change}")
+        if changes:
+            self.stdout.write(self.style.SUCCESS(f"栏目结构已同步，共 {len(changes)} 处改动。"))
+        else:
+            self.stdout.write(self.style.SUCCESS("栏目结构已是最新，没有改动。"))
