@@ -5,7 +5,22 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr", "blockquote"]
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"]
+
+
+class SafeRichTextBlock(blocks.RichTextBlock):
+    """Rich text goes through the editor's whitelist whenever it is saved, not only when typed in the admin.
+
+    Wagtail stores rich text as HTML and renders it unescaped; imports, scripts and the API would
+    otherwise store <script> or javascript: links that the editor itself never lets through.
+    """
+
+    def get_prep_value(self, value):
+        # Imported here: the converter module needs the app registry, which blocks load before.
+        from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+
+        converter = EditorHTMLConverter(features=self.features)
+        return converter.to_database_format(converter.from_database_format(super().get_prep_value(value)))
 
 
 class CaptionedImageBlock(blocks.StructBlock):
@@ -39,7 +54,7 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class ArticleBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("正文"))
+    paragraph = SafeRichTextBlock(features=RICH_TEXT_FEATURES, label=_("正文"))
     image = CaptionedImageBlock()
     gallery = GalleryBlock()
     quote = QuoteBlock()

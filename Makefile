@@ -1,0 +1,50 @@
+# Two commands set up everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+WEB_HOST ?= 127.0.0.1
+WEB_PORT ?= 8000
+export WEB_HOST WEB_PORT
+
+.PHONY: run test bench install system-packages setup clean
+
+$(VENV)/.installed-runtime: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed-runtime
+	$(PY) -m pip install -q -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed-runtime
+
+system-packages:
+	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
+
+setup: install system-packages
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py sync_taxonomy
+	$(PY) manage.py load_demo
+	$(PY) manage.py ensure_admin
+
+run: setup
+	@echo "================================================================"
+	@echo " 工会融媒体中心已启动 (web + worker + scheduler)，按 Ctrl-C 停止"
+	@echo " 网站:     http://$(WEB_HOST):$(WEB_PORT)/"
+	@echo " 管理后台: http://$(WEB_HOST):$(WEB_PORT)/admin/   (账号见上方 ensure_admin 输出)"
+	@echo "================================================================"
+	honcho start -f Procfile
+
+test: $(VENV)/.installed-test
+	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed-test system-packages
+	@for script in bench/*.py; do echo "# $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf var test-artifacts .pytest_cache

@@ -1,0 +1,58 @@
+"""Settings come from the environment; production refuses to start without its secrets."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PRINT_DATABASE = "from django.conf import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['NAME'])"
+
+
+def run_python(code, **env):
+    clean_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=REPO,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_database_url_selects_postgresql():
+    result = run_python(
+        PRINT_DATABASE, DJANGO_SETTINGS_MODULE="cms.settings.dev", DATABASE_URL="postgres://umc@db.internal:5432/umc"
+    )
+    assert result.stdout.split() == ["django.db.backends.postgresql", "umc"]
+
+
+def test_without_database_url_sqlite_lives_in_the_repo():
+    result = run_python(PRINT_DATABASE, DJANGO_SETTINGS_MODULE="cms.settings.dev")
+    engine, name = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert Path(name).parent.parent == REPO
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_python("", DJANGO_SETTINGS_MODULE="cms.settings.production", ALLOWED_HOSTS="news.example.cn")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_reads_hosts_and_redis_from_the_environment():
+    result = run_python(
+        "from django.conf import settings; print(settings.ALLOWED_HOSTS, settings.CACHES['default']['BACKEND'])",
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="news.example.cn,www.example.cn",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+    )
+    assert result.stdout.strip() == "['news.example.cn', 'www.example.cn'] django.core.cache.backends.redis.RedisCache"
+
+
+def test_site_speaks_chinese_on_shanghai_time():
+    from django.conf import settings
+
+    assert (settings.LANGUAGE_CODE, settings.TIME_ZONE) == ("zh-hans", "Asia/Shanghai")

@@ -1,0 +1,106 @@
+import re
+
+import pytest
+from django.core.management import call_command
+
+from columns.models import ArticlePage, ColumnPage, SeriesPage
+from tests.columns.test_taxonomy_file import EXPECTED
+from tests.factories import ArticlePageFactory
+
+pytestmark = pytest.mark.django_db
+
+COLUMN_TITLES = ["劳动美", "工活动", "宣讲课堂", "职工夜校", "淮工阅读", "直播荐岗", "维权服务", "工惠生活", "创新创效", "暖心关爱"]
+
+
+def test_home_lists_the_ten_columns_in_order_in_chinese(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="zh-CN">' in html
+    headings = re.findall(r'<h2><a href="/([^/]+)/">([^<]+)</a></h2>', html)
+    assert headings == list(zip(EXPECTED, COLUMN_TITLES))
+
+
+def test_home_shows_the_latest_articles_under_their_column(client, series):
+    ArticlePageFactory(parent=series, title="首页应当看到的劳模故事")
+    assert "首页应当看到的劳模故事" in client.get("/").content.decode()
+
+
+def test_column_page_lists_its_series_and_articles_from_all_of_them(client):
+    ArticlePageFactory(parent=SeriesPage.objects.get(slug="laomo-fengcai"), title="劳模风采里的文章")
+    ArticlePageFactory(parent=SeriesPage.objects.get(slug="zuimei-zhigong"), title="最美职工里的文章")
+
+    html = client.get("/laodongmei/").content.decode()
+
+    assert [title for title in ("劳模风采", "工匠故事", "最美职工") if f">{title}</a>" in html] == ["劳模风采", "工匠故事", "最美职工"]
+    assert "劳模风采里的文章" in html and "最美职工里的文章" in html
+
+
+def test_column_page_paginates_twenty_at_a_time(client, series):
+    for number in range(21):
+        ArticlePageFactory(parent=series, title=f"分页文章{number:02d}")
+    first, second = client.get("/laodongmei/").content.decode(), client.get("/laodongmei/?page=2").content.decode()
+    assert first.count('class="article-item"') == 20
+    assert second.count('class="article-item"') == 1
+    assert client.get("/laodongmei/?page=abc").status_code == 200
+
+
+def test_series_page_lists_only_its_own_live_articles(client, series):
+    ArticlePageFactory(parent=series, title="已发布的文章")
+    ArticlePageFactory(parent=series, title="尚未发布的草稿", live=False)
+    ArticlePageFactory(parent=SeriesPage.objects.get(slug="gongjiang-gushi"), title="别的序列的文章")
+
+    html = client.get("/laodongmei/laomo-fengcai/").content.decode()
+
+    assert "已发布的文章" in html
+    assert "尚未发布的草稿" not in html
+    assert "别的序列的文章" not in html
+
+
+def test_article_page_shows_byline_source_and_editor_in_charge(client, series):
+    article = ArticlePageFactory(parent=series, title="焊花里的毫米之间", author="赵刚", editor_in_charge="刘洋", source="市总工会")
+    html = client.get(article.url).content.decode()
+    assert "焊花里的毫米之间" in html
+    assert "作者：赵刚" in html and "责任编辑：刘洋" in html and "来源：市总工会" in html
+
+
+def test_draft_article_is_not_public(client, series):
+    article = ArticlePageFactory(parent=series, live=False)
+    assert client.get(f"/laodongmei/laomo-fengcai/{article.slug}/").status_code == 404
+
+
+def test_script_in_a_title_or_summary_is_escaped(client, series):
+    article = ArticlePageFactory(parent=series, title="<script>alert(1)</script>标题", summary='"><img src=x onerror=alert(2)>')
+    html = client.get(article.url).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "<img src=x onerror" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;标题" in html
+
+
+def test_script_in_rich_text_body_is_stripped(client, series):
+    article = ArticlePageFactory(
+        parent=series, body=[("paragraph", '<p>正文<script>alert(1)</script><a href="javascript:alert(2)">链接</a></p>')]
+    )
+    html = client.get(article.url).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "javascript:alert" not in html
+    assert "正文" in html
+
+
+def test_load_demo_writes_a_dozen_articles_in_several_series_once(capsys):
+    call_command("load_demo")
+    articles = ArticlePage.objects.live()
+    assert articles.count() >= 12
+    assert len({article.get_parent().pk for article in articles}) >= 6
+    assert all(article.cover_image_id for article in articles)
+
+    call_command("load_demo")
+
+    assert ArticlePage.objects.count() == articles.count()
+    assert "新建 0 篇文章" in capsys.readouterr().out
+
+
+def test_demo_articles_appear_on_their_column_pages(client):
+    call_command("load_demo")
+    column = ColumnPage.objects.get(slug="zhibo-jiangang")
+    assert "春风行动直播招聘会" in client.get(column.url).content.decode()

@@ -1,0 +1,41 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupPagePermission
+
+from columns.models import HomePage, SeriesPage
+from columns.sync import sync_taxonomy
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the database and the fixed page tree once per run; each test then runs in a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        sync_taxonomy()
+
+
+@pytest.fixture
+def home(db):
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def series(db):
+    return SeriesPage.objects.get(slug="laomo-fengcai")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_superuser=True, is_staff=True, username="chief")
+
+
+@pytest.fixture
+def broad_editor(db, home):
+    """An editor with every page permission on the whole site: the worst case for the fixed structure."""
+    group = Group.objects.create(name="全站编辑(测试)")
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for codename in ("add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"):
+        GroupPagePermission.objects.create(group=group, page=home, permission=Permission.objects.get(codename=codename))
+    user = UserFactory(username="editor")
+    user.groups.add(group)
+    return user
