@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission
 
 from columns.models import HomePage, SeriesPage
+from columns.roles import ensure_editorial_setup
 from columns.sync import sync_taxonomy
 from tests.factories import UserFactory
 
@@ -12,6 +13,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Build the database and the fixed page tree once per run; each test then runs in a rolled-back transaction."""
     with django_db_blocker.unblock():
         sync_taxonomy()
+        ensure_editorial_setup()
 
 
 @pytest.fixture

@@ -1,12 +1,14 @@
 import signal
 import time
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from columns.scheduling import run_due_publications
 
 
 class Command(BaseCommand):
-    help = "调度进程：每分钟发布到期的定时内容、下线到期内容。"
+    help = "调度进程：每分钟发布到期的定时内容、下线到期内容。多台机器同时运行也只会有一处执行。"
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=int, default=60, help="两次运行之间的秒数")
@@ -15,10 +17,15 @@ class Command(BaseCommand):
     def handle(self, *args, interval, once, **options):
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-        self.stdout.write(f"调度进程已启动，每 {interval} 秒运行一次。")
+        self.stdout.write(f"调度进程已启动，每 {interval} 秒检查一次定时发布。")
         while not stopping:
             started = time.monotonic()
-            call_command("publish_scheduled", stdout=self.stdout, stderr=self.stderr)
+            close_old_connections()
+            run = run_due_publications()
+            if run is None:
+                self.stdout.write("另一个调度进程正在运行，本轮跳过。")
+            elif run.published or run.expired or options["verbosity"] > 1:
+                self.stdout.write(f"定时任务：发布 {run.published} 项，下线 {run.expired} 项。")
             if once:
                 return
             while not stopping and time.monotonic() - started < interval:

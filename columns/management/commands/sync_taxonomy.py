@@ -1,13 +1,15 @@
 from django.core.management.base import BaseCommand
 
+from columns.roles import ensure_editorial_setup
 from columns.sync import sync_taxonomy
 
 
 class Command(BaseCommand):
-    help = "让页面树与 columns/taxonomy.toml 一致：十个版块、二十六个序列（可重复运行）。"
+    help = "让页面树与 columns/taxonomy.toml 一致：十个版块、二十六个序列，并配置各版块编辑权限和三审流程（可重复运行）。"
 
     def handle(self, *args, **options):
         changes = sync_taxonomy()
+        ensure_editorial_setup()
         for change in changes:
             self.stdout.write(f"  {change}")
         if changes:

@@ -8,17 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import ArticleBodyBlock
-from .permissions import FixedStructurePermissionTester
-from .taxonomy import load_taxonomy
+from ..blocks import ArticleBodyBlock
+from ..content_checks import article_texts, find_sensitive_words
+from ..permissions import FixedStructurePermissionTester
+from ..taxonomy import load_taxonomy
 
 TAXONOMY = load_taxonomy()
 ARTICLES_PER_PAGE = 20
+ORIGINAL_SOURCE = "本站原创"
 
 
 def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
@@ -116,6 +119,30 @@ class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey("columns.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
+class ArticlePageForm(WagtailAdminPageForm):
+    """Blocks any step towards publication while the article contains a sensitive word.
+
+    Drafts still save, so an editor never loses work; submitting, publishing, restarting review
+    and approving are refused with the word and where it is.
+    """
+
+    def is_moving_towards_publication(self):
+        if any(key in self.data for key in ("action-submit", "action-publish", "action-restart-workflow")):
+            return True
+        return "action-workflow-action" in self.data and self.data.get("workflow-action-name") == "approve"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.is_moving_towards_publication():
+            texts = article_texts(*(cleaned_data.get(name) for name in ("title", "subtitle", "summary", "body")))
+            hits = find_sensitive_words(texts)
+            if hits:
+                self.add_error(
+                    None, _("含有敏感词，不能提交：%s。请修改后再提交。") % "；".join(hit.describe() for hit in hits)
+                )
+        return cleaned_data
+
+
 class ArticlePage(Page):
     subtitle = models.CharField(_("副标题"), max_length=200, blank=True)
     summary = models.TextField(_("摘要"), max_length=500, blank=True, help_text=_("列表和分享卡片上显示，500字以内"))
@@ -130,12 +157,16 @@ class ArticlePage(Page):
     body = StreamField(ArticleBodyBlock(), verbose_name=_("正文"), blank=True)
     author = models.CharField(_("作者"), max_length=100)
     editor_in_charge = models.CharField(_("责任编辑"), max_length=50)
-    source = models.CharField(_("来源"), max_length=100, default="本站原创")
+    source = models.CharField(_("来源"), max_length=100, default=ORIGINAL_SOURCE)
+    original_title = models.CharField(_("原标题"), max_length=255, blank=True, help_text=_("转载时填写"))
+    original_author = models.CharField(_("原作者"), max_length=100, blank=True, help_text=_("转载时填写"))
+    original_url = models.URLField(_("原文链接"), blank=True)
     date_published = models.DateTimeField(_("发布时间"), default=timezone.now)
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("标签"))
 
     parent_page_types = ["columns.SeriesPage"]
     subpage_types = []
+    base_form_class = ArticlePageForm
 
     content_panels = Page.content_panels + [
         FieldPanel("subtitle"),
@@ -145,6 +176,11 @@ class ArticlePage(Page):
         MultiFieldPanel(
             [FieldPanel("author"), FieldPanel("editor_in_charge"), FieldPanel("source"), FieldPanel("date_published")],
             heading=_("署名与来源"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("original_title"), FieldPanel("original_author"), FieldPanel("original_url")],
+            heading=_("转载信息"),
+            classname="collapsed",
         ),
         FieldPanel("tags"),
     ]
@@ -162,6 +198,23 @@ class ArticlePage(Page):
     class Meta:
         verbose_name = _("文章")
         verbose_name_plural = _("文章")
+
+    @property
+    def is_repost(self):
+        return bool(self.original_title or self.original_author or self.original_url)
+
+    def clean(self):
+        super().clean()
+        if self.is_repost:
+            errors = {}
+            if not self.original_title:
+                errors["original_title"] = _("转载文章必须注明原标题。")
+            if not self.original_author:
+                errors["original_author"] = _("转载文章必须注明原作者。")
+            if self.source.strip() in ("", ORIGINAL_SOURCE):
+                errors["source"] = _("转载文章必须注明来源媒体或单位。")
+            if errors:
+                raise ValidationError(errors)
 
     @property
     def series(self):

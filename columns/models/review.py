@@ -1,0 +1,42 @@
+"""The review step of the 三审 workflow: group approval where nobody approves their own revision."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import AbstractGroupApprovalTask
+
+
+class RejectionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("退回意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=True,
+        error_messages={"required": _("退回时必须填写修改意见，编辑会看到这条意见。")},
+    )
+
+
+class GroupReviewTask(AbstractGroupApprovalTask):
+    """A step of 初审 / 复审 / 终审. Whoever saved the revision under review cannot approve it."""
+
+    @classmethod
+    def get_description(cls):
+        return _("所选用户组的成员可以通过或退回；不能通过自己修改的版本")
+
+    def is_own_revision(self, obj, user):
+        task_state = obj.current_workflow_task_state
+        revision = task_state.revision if task_state else obj.latest_revision
+        return revision is not None and revision.user_id == user.pk
+
+    def get_actions(self, obj, user):
+        if not self.user_can_access_editor(obj, user):
+            return []
+        actions = [("reject", _("退回修改"), True)]
+        if not self.is_own_revision(obj, user):
+            actions += [("approve", _("通过"), False), ("approve", _("通过并留言"), True)]
+        return actions
+
+    def get_form_for_action(self, action):
+        return RejectionForm if action == "reject" else super().get_form_for_action(action)
+
+    class Meta:
+        verbose_name = _("审核步骤")
+        verbose_name_plural = _("审核步骤")
