@@ -136,3 +136,42 @@ def _grant_page_permissions(group, page, codenames):
     for codename in codenames:
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def assign_roles(user, roles=(), column_slugs=(), replace_columns=False):
+    """Put a person in role groups and make them editor of columns; returns the columns they now edit.
+
+    Raises ValueError naming unknown roles or columns, before changing anything.
+    """
+    from django.contrib.auth.models import Group
+
+    from .models import ColumnPage
+
+    unknown_roles = sorted(set(roles) - set(ROLE_PERMISSIONS))
+    columns = list(ColumnPage.objects.filter(slug__in=column_slugs))
+    unknown_columns = sorted(set(column_slugs) - {column.slug for column in columns})
+    if unknown_roles or unknown_columns:
+        raise ValueError(
+            "; ".join(
+                part
+                for part in (
+                    unknown_roles and f"没有这些角色：{', '.join(unknown_roles)}",
+                    unknown_columns and f"没有这些版块：{', '.join(unknown_columns)}",
+                )
+                if part
+            )
+        )
+    roles = list(roles) + ([EDITOR] if columns else [])
+    with transaction.atomic():
+        if replace_columns:
+            user.groups.remove(*user.groups.filter(name__startswith=COLUMN_EDITOR_GROUP.format(slug="")))
+        user.groups.add(*Group.objects.filter(name__in=roles), *(column_editor_group(column) for column in columns))
+    return edited_columns(user)
+
+
+def edited_columns(user):
+    from .models import ColumnPage
+
+    prefix = COLUMN_EDITOR_GROUP.format(slug="")
+    slugs = [name[len(prefix) :] for name in user.groups.filter(name__startswith=prefix).values_list("name", flat=True)]
+    return ColumnPage.objects.filter(slug__in=slugs)

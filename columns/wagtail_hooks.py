@@ -53,8 +53,9 @@ def send_edited_page_back_to_first_review(request, page):
     if state is None or state.status != WorkflowState.STATUS_IN_PROGRESS:
         return
     current = state.current_task_state
-    first_task = state.workflow.tasks.order_by("workflow_tasks__sort_order").first()
-    if current is None or current.task_id == first_task.pk or current.revision_id == page.latest_revision_id:
+    if current is None or current.revision_id == page.latest_revision_id:
         return
-    current.cancel(user=request.user, comment=_("稿件在审核中被修改，退回初审重新审核。"))
-    messages.info(request, _("稿件已修改，已退回“%s”重新审核。") % first_task.name)
+    # Approvals count only for the latest revision, so the workflow restarts at its first step.
+    current.cancel(user=request.user, comment=_("稿件在审核中被修改，重新从第一步审核。"))
+    state.refresh_from_db()
+    messages.info(request, _("稿件已修改，已退回“%s”重新审核。") % state.current_task_state.task.name)

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission
 
 from columns.models import HomePage, SeriesPage
-from columns.roles import ensure_editorial_setup
+from columns.roles import assign_roles, ensure_editorial_setup
 from columns.sync import sync_taxonomy
 from tests.factories import UserFactory
 
@@ -41,3 +41,15 @@ def broad_editor(db, home):
     user = UserFactory(username="editor")
     user.groups.add(group)
     return user
+
+
+@pytest.fixture
+def make_staff(db):
+    """make_staff("zhang", roles=["初审"], columns=["laodongmei"]): a person set up the way assign_columns does it."""
+
+    def make(username, roles=(), columns=()):
+        user = UserFactory(username=username)
+        assign_roles(user, roles, columns)
+        return user
+
+    return make

@@ -22,8 +22,8 @@ class GroupReviewTask(AbstractGroupApprovalTask):
         return _("所选用户组的成员可以通过或退回；不能通过自己修改的版本")
 
     def is_own_revision(self, obj, user):
-        task_state = obj.current_workflow_task_state
-        revision = task_state.revision if task_state else obj.latest_revision
+        """The revision that approval would carry forward is the latest one."""
+        revision = obj.latest_revision
         return revision is not None and revision.user_id == user.pk
 
     def get_actions(self, obj, user):
@@ -33,6 +33,13 @@ class GroupReviewTask(AbstractGroupApprovalTask):
         if not self.is_own_revision(obj, user):
             actions += [("approve", _("通过"), False), ("approve", _("通过并留言"), True)]
         return actions
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # The editor can save a change and approve in one request: check again after the save.
+        # The after_edit_page hook then sends the changed article back to the first step.
+        if action_name == "approve" and self.is_own_revision(task_state.workflow_state.content_object, user):
+            return None
+        return super().on_action(task_state, user, action_name, **kwargs)
 
     def get_form_for_action(self, action):
         return RejectionForm if action == "reject" else super().get_form_for_action(action)

@@ -1,9 +1,8 @@
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from columns.models import ColumnPage
-from columns.roles import COLUMN_EDITOR_GROUP, EDITOR, ROLE_PERMISSIONS, column_editor_group
+from columns.roles import ROLE_PERMISSIONS, assign_roles
 
 
 class Command(BaseCommand):
@@ -16,28 +15,17 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="先撤销此用户原有的全部版块")
 
     def handle(self, *args, username, role, column, replace, **options):
-        try:
-            user = get_user_model().objects.get(username=username)
-        except get_user_model().DoesNotExist:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
             raise CommandError(f"用户 {username} 不存在。")
-        columns = list(ColumnPage.objects.filter(slug__in=column))
-        unknown = sorted(set(column) - {c.slug for c in columns})
-        if unknown:
+        try:
+            columns = assign_roles(user, role, column, replace_columns=replace)
+        except ValueError as error:
             valid = "、".join(ColumnPage.objects.values_list("slug", flat=True))
-            raise CommandError(f"没有这些版块：{', '.join(unknown)}。可用的版块：{valid}")
-        if columns and EDITOR not in role and not user.groups.filter(name=EDITOR).exists():
-            role.append(EDITOR)
-
-        if replace:
-            user.groups.remove(*user.groups.filter(name__startswith=COLUMN_EDITOR_GROUP.format(slug="")))
-        user.groups.add(*Group.objects.filter(name__in=role), *(column_editor_group(c) for c in columns))
-
-        roles = [g.name for g in user.groups.filter(name__in=list(ROLE_PERMISSIONS))]
-        assigned = ColumnPage.objects.filter(
-            slug__in=[g.name.split("@", 1)[1] for g in user.groups.filter(name__contains="@")]
-        )
+            raise CommandError(f"{error}。可用的版块：{valid}")
+        roles = user.groups.filter(name__in=list(ROLE_PERMISSIONS)).values_list("name", flat=True)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{username}：角色 {'、'.join(roles) or '无'}；负责版块 {'、'.join(c.title for c in assigned) or '无'}"
+                f"{username}：角色 {'、'.join(roles) or '无'}；负责版块 {'、'.join(c.title for c in columns) or '无'}"
             )
         )

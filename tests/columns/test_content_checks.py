@@ -1,0 +1,111 @@
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+
+from columns.content_checks import WordScanner, article_texts
+from columns.models import ArticlePage, CommonTypo, SensitiveWord
+from tests.admin_driver import PageEditor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_scanner_finds_every_occurrence_with_its_place():
+    scanner = WordScanner([("赌博", ""), ("网络赌博", "")])
+    hits = scanner.scan([("标题", "严防网络赌博"), ("摘要", "赌博害人，远离赌博")])
+    assert sorted((hit.where, hit.offset, hit.word) for hit in hits) == [
+        ("摘要", 0, "赌博"),
+        ("摘要", 7, "赌博"),
+        ("标题", 2, "网络赌博"),
+        ("标题", 4, "赌博"),
+    ]
+
+
+def test_empty_word_list_finds_nothing_and_blank_entries_are_ignored():
+    assert WordScanner([]).scan([("标题", "任何文字")]) == []
+    assert WordScanner([("  ", "")]).scan([("标题", "任何文字")]) == []
+
+
+def test_article_texts_label_each_body_block_by_position(series):
+    from tests.factories import ArticlePageFactory
+
+    article = ArticlePageFactory(
+        parent=series,
+        body=[("paragraph", "<p>第一段</p>"), ("quote", {"text": "引用的话", "attribution": "某人"})],
+    )
+    labels = [where for where, _ in article_texts(article.title, article.subtitle, article.summary, article.body)]
+    assert labels[:2] == ["标题", "摘要"]
+    assert labels[2].startswith("正文第1块") and labels[3].startswith("正文第2块")
+
+
+def test_scanner_sees_a_newly_added_word_without_a_restart(make_staff, series):
+    from columns.content_checks import find_sensitive_words
+
+    texts = [("标题", "这里有个新敏感词")]
+    assert find_sensitive_words(texts) == []
+    SensitiveWord.objects.create(word="新敏感词")
+    assert [hit.word for hit in find_sensitive_words(texts)] == ["新敏感词"]
+
+
+@pytest.fixture
+def editor(make_staff):
+    return PageEditor(Client(), make_staff("bianji", columns=["laodongmei"]))
+
+
+def test_sensitive_word_blocks_submission_naming_the_word_and_where(editor, series):
+    SensitiveWord.objects.create(word="赌博")
+
+    response = editor.add_article(series, action="submit", title="职工文体活动", paragraphs=["第一段。", "远离赌博。"])
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "敏感词「赌博」" in html and "正文第2块" in html
+    assert not ArticlePage.objects.filter(title="职工文体活动").exists()
+
+
+def test_sensitive_word_in_title_is_reported_in_the_title(editor, series):
+    SensitiveWord.objects.create(word="赌博")
+    html = editor.add_article(series, action="submit", title="赌博的危害").content.decode()
+    assert "敏感词「赌博」（标题）" in html
+
+
+def test_draft_with_a_sensitive_word_still_saves_so_nothing_is_lost(editor, series):
+    SensitiveWord.objects.create(word="赌博")
+
+    editor.add_article(series, action="draft", title="远离赌博的草稿")
+
+    article = ArticlePage.objects.get(title="远离赌博的草稿")
+    assert not article.live and article.current_workflow_state is None
+
+
+def test_submission_goes_through_once_the_word_is_removed(editor, series):
+    SensitiveWord.objects.create(word="赌博")
+    editor.add_article(series, action="draft", title="远离赌博的草稿")
+    article = ArticlePage.objects.get(title="远离赌博的草稿")
+
+    editor.edit(article, action="submit", title="远离不良嗜好")
+
+    article.refresh_from_db()
+    assert article.current_workflow_task.name == "初审"
+
+
+def test_typo_is_a_warning_that_does_not_block_submission(editor, series):
+    CommonTypo.objects.create(wrong="再接再励", correct="再接再厉")
+
+    response = editor.add_article(series, action="submit", title="再接再励创佳绩")
+
+    warnings = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("「再接再励」应为「再接再厉」（标题）" in warning for warning in warnings)
+    assert ArticlePage.objects.get(title="再接再励创佳绩").current_workflow_task.name == "初审"
+
+
+def test_word_lists_are_editable_in_the_admin_by_administrators(client, make_staff):
+    client.force_login(make_staff("guanli", roles=["管理员"]))
+    response = client.post("/admin/snippets/columns/sensitiveword/add/", {"word": "违禁词", "note": "测试"})
+    assert response.status_code == 302
+    assert SensitiveWord.objects.filter(word="违禁词").exists()
+
+
+def test_editors_cannot_change_the_word_lists(client, make_staff):
+    client.force_login(make_staff("bianji2", columns=["laodongmei"]))
+    client.post("/admin/snippets/columns/sensitiveword/add/", {"word": "编辑加的词"})
+    assert not SensitiveWord.objects.filter(word="编辑加的词").exists()
