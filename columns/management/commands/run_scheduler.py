@@ -20,7 +20,6 @@ class Command(BaseCommand):
         self.stdout.write(f"调度进程已启动，每 {interval} 秒检查一次定时发布。")
         while not stopping:
             started = time.monotonic()
-            close_old_connections()
             run = run_due_publications()
             if run is None:
                 self.stdout.write("另一个调度进程正在运行，本轮跳过。")
@@ -28,5 +27,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"定时任务：发布 {run.published} 项，下线 {run.expired} 项。")
             if once:
                 return
+            close_old_connections()  # a long-lived loop must not hold a broken or stale connection
             while not stopping and time.monotonic() - started < interval:
                 time.sleep(1)
