@@ -40,7 +40,8 @@ run: setup
 	honcho start -f Procfile
 
 test: $(VENV)/.installed-test
-	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg
+	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium \
+		/usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed-test system-packages

@@ -101,11 +101,11 @@ def _ensure_order(parent, model, slugs, changes):
 
 
 def _ensure_default_site(home, changes):
-    site = Site.objects.filter(is_default_site=True).first()
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.filter(hostname="localhost", port=80).first()
     if site is None:
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=home.title)
         changes.append("创建默认站点")
-    elif site.root_page_id != home.pk:
-        site.root_page = home
-        site.save(update_fields=["root_page"])
+    elif site.root_page_id != home.pk or not site.is_default_site:
+        site.root_page, site.is_default_site = home, True
+        site.save(update_fields=["root_page", "is_default_site"])
         changes.append("默认站点指向首页")

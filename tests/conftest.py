@@ -16,6 +16,34 @@ def django_db_setup(django_db_setup, django_db_blocker):
         ensure_editorial_setup()
 
 
+def rebuild_site():
+    """What migrations and `make run` set up, rebuilt after a transactional test flushed the database.
+
+    Transactional tests (threads, the browser's live server) run last and each ends with a flush,
+    so the next one starts from empty tables. Every step is idempotent.
+    """
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, GroupCollectionPermission, Locale, Page
+
+    from columns.roles import create_role_groups
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    create_role_groups(Group, Permission, Collection, GroupCollectionPermission)
+    sync_taxonomy()
+    ensure_editorial_setup()
+
+
+@pytest.fixture
+def site_after_flush(transactional_db):
+    rebuild_site()
+
+
 @pytest.fixture
 def home(db):
     return HomePage.objects.get()

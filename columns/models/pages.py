@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -22,6 +23,7 @@ from ..taxonomy import load_taxonomy
 TAXONOMY = load_taxonomy()
 ARTICLES_PER_PAGE = 20
 ORIGINAL_SOURCE = "本站原创"
+SLUG_TAIL_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
@@ -119,12 +121,29 @@ class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey("columns.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
+def dated_slug(parent):
+    """A short URL for a Chinese-titled article: publication date plus a random tail, unique under its parent."""
+    while True:
+        slug = f"{timezone.localdate():%Y%m%d}-{get_random_string(4, SLUG_TAIL_ALPHABET)}"
+        if parent is None or not parent.get_children().filter(slug=slug).exists():
+            return slug
+
+
 class ArticlePageForm(WagtailAdminPageForm):
     """Blocks any step towards publication while the article contains a sensitive word.
 
     Drafts still save, so an editor never loses work; submitting, publishing, restarting review
     and approving are refused with the word and where it is.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Chinese titles give no usable slug in the browser; an empty one gets a dated one on save.
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("留空则自动生成，如 20261125-k3x9。发布后请勿修改。")
+
+    def clean_slug(self):
+        return self.cleaned_data.get("slug") or dated_slug(self.parent_page)
 
     def is_moving_towards_publication(self):
         if any(key in self.data for key in ("action-submit", "action-publish", "action-restart-workflow")):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -109,3 +111,9 @@ def test_editors_cannot_change_the_word_lists(client, make_staff):
     client.force_login(make_staff("bianji2", columns=["laodongmei"]))
     client.post("/admin/snippets/columns/sensitiveword/add/", {"word": "编辑加的词"})
     assert not SensitiveWord.objects.filter(word="编辑加的词").exists()
+
+
+def test_article_without_a_slug_gets_a_dated_one(editor, series):
+    editor.add_article(series, action="draft", title="没有填写网址的文章", slug="")
+    slug = ArticlePage.objects.get(title="没有填写网址的文章").slug
+    assert re.fullmatch(r"\d{8}-[a-z0-9]{4}", slug)

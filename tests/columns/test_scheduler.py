@@ -8,7 +8,7 @@ from django.db import connection, connections
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from columns.models import ArticlePage, SchedulerLease
+from columns.models import ArticlePage, SchedulerLease, SeriesPage
 from columns.scheduling import LEASE_NAME, run_due_publications
 from tests.factories import ArticlePageFactory
 
@@ -54,9 +54,10 @@ def test_run_scheduler_once_reports_what_it_published(series, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_schedulers_at_the_same_moment_publish_an_article_once(series):
+def test_two_schedulers_at_the_same_moment_publish_an_article_once(site_after_flush):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them anyway")
+    series = SeriesPage.objects.get(slug="laomo-fengcai")
     article = scheduled_article(series, timezone.now() - timedelta(seconds=5))
     start = threading.Barrier(4)
     results = []
