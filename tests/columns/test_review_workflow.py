@@ -227,3 +227,19 @@ def test_workflow_history_report_lists_each_step_with_its_reviewer(staff, series
 
     for step, reviewer in (("初审", "chushen"), ("复审", "fushen"), ("终审", "zhongshen")):
         assert step in html and reviewer in html
+
+
+def test_scheduling_and_unpublishing_are_in_the_history_with_who(staff, series, superuser, client):
+    go_live = timezone.localtime() + timedelta(hours=2)
+    article = submitted_article(staff, series, go_live_at=go_live.strftime("%Y-%m-%d %H:%M"))
+    for step in ("first", "second", "final"):
+        staff[step].approve(article)
+    with time_machine.travel(go_live + timedelta(seconds=30)):
+        run_due_publications()
+    client.force_login(superuser)
+    client.post(f"/admin/pages/{article.pk}/unpublish/")
+
+    entries = {(entry.action, entry.user.username if entry.user else None) for entry in PageLogEntry.objects.filter(page=article)}
+    assert ("wagtail.publish.schedule", "zhongshen") in entries
+    assert ("wagtail.publish.scheduled", None) in entries
+    assert ("wagtail.unpublish", "chief") in entries
