@@ -1,0 +1,1 @@
+"""ffmpeg and ffprobe as plain functions: paths in, facts and files out. Nothing here knows Django."""

@@ -1,0 +1,124 @@
+"""The adaptive ladder: which rungs a source gets, and the one ffmpeg run that encodes them all.
+
+One process decodes the source once, splits the frames and scales each copy into its own encoder;
+every rung is cut into HLS segments (the faststart MP4s are remuxed from those segments at the
+end, by stream copy). Keyframes are forced on the same 2-second grid in every rung (and scene-cut
+keyframes are off), so a player can switch rungs at any segment boundary.
+
+HLS uses MPEG-TS segments rather than fMP4: a long recording is encoded in chunks by separate
+processes, and TS segments carry their own codec headers, so the chunks' playlists join into one
+without per-chunk init segments; TS also plays in the older Android WeChat webviews through hls.js.
+"""
+
+from dataclasses import dataclass
+
+import ffmpeg
+
+from .safety import untrusted_input_kwargs
+
+GOP_SECONDS = 2
+SEGMENT_SECONDS = 4  # a whole number of GOPs
+MAX_FRAME_RATE = 30
+PRESET = "veryfast"
+# Every output's timeline starts here, never at 0: with B-frames, a chunk encoded at offset 0 would
+# get negative decode times that the muxer shifts, and its frames would no longer line up with the
+# next chunk's or with the audio. Chunks add their own start time on top.
+TIMELINE_START = 10.0
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str
+    short_side: int  # 1080 means 1920×1080 for landscape, 1080×1920 for portrait
+    video_kbps: int
+
+    @property
+    def max_kbps(self):
+        return int(self.video_kbps * 1.07)
+
+    @property
+    def buffer_kbps(self):
+        return self.video_kbps * 2
+
+
+LADDER = (
+    Rung("1080p", 1080, 5000),
+    Rung("720p", 720, 2800),
+    Rung("480p", 480, 1400),
+    Rung("360p", 360, 800),
+)
+AUDIO_KBPS = 128
+
+
+def rungs_for(width, height, ladder=LADDER):
+    """No upscaling: a 720p source gets 720/480/360. A source smaller than the last rung gets one rung at its own size."""
+    short_side = min(width, height)
+    chosen = tuple(rung for rung in ladder if rung.short_side <= short_side)
+    if chosen:
+        return chosen
+    even = short_side - short_side % 2
+    return (Rung(f"{even}p", even, ladder[-1].video_kbps),)
+
+
+def output_size(rung, width, height):
+    """Keep the aspect ratio and the orientation; both sides even, as H.264 wants."""
+    if width >= height:
+        return _even(width * rung.short_side / height), rung.short_side
+    return rung.short_side, _even(height * rung.short_side / width)
+
+
+def _even(value):
+    return max(2, int(round(value / 2)) * 2)
+
+
+def output_frame_rate(source_rate):
+    return min(source_rate, MAX_FRAME_RATE)
+
+
+def ladder_command(source, output_dir, rungs, *, width, height, frame_rate, segment_prefix, ts_offset=0.0,
+                   input_kwargs=None):
+    """Arguments for one ffmpeg run writing `<rung>/<prefix>.m3u8` (+ .ts segments, + .mp4) per rung.
+
+    Video only: audio is encoded once for the whole recording as its own HLS rendition.
+    `ts_offset` continues the timestamps of earlier chunks so their playlists join seamlessly.
+    """
+    fps = output_frame_rate(frame_rate)
+    gop = max(1, round(fps * GOP_SECONDS))
+    stream = ffmpeg.input(str(source), **(input_kwargs if input_kwargs is not None else untrusted_input_kwargs()))
+    video = stream["v:0"]
+    if frame_rate > MAX_FRAME_RATE:
+        video = video.filter("fps", fps=fps)
+    copies = video.filter_multi_output("split", len(rungs)) if len(rungs) > 1 else None
+    outputs = []
+    for index, rung in enumerate(rungs):
+        rung_width, rung_height = output_size(rung, width, height)
+        branch = copies.stream(index) if copies is not None else video
+        scaled = branch.filter("scale", rung_width, rung_height).filter("format", "yuv420p")
+        rung_dir = f"{output_dir}/{rung.name}"
+        outputs.append(
+            ffmpeg.output(
+                scaled,
+                f"{rung_dir}/{segment_prefix}.m3u8",
+                format="hls",
+                **{
+                    "hls_time": SEGMENT_SECONDS,
+                    "hls_list_size": 0,
+                    "hls_playlist_type": "vod",
+                    "hls_segment_filename": f"{rung_dir}/{segment_prefix}_%05d.ts",
+                    "c:v": "libx264",
+                    "preset": PRESET,
+                    "profile:v": "high",
+                    "b:v": f"{rung.video_kbps}k",
+                    "maxrate": f"{rung.max_kbps}k",
+                    "bufsize": f"{rung.buffer_kbps}k",
+                    "g": gop,
+                    "keyint_min": gop,
+                    "sc_threshold": 0,
+                    "force_key_frames": f"expr:gte(t,n_forced*{GOP_SECONDS})",
+                    "output_ts_offset": f"{TIMELINE_START + ts_offset:.6f}",
+                    "an": None,
+                    "sn": None,
+                },
+            )
+        )
+    return ffmpeg.merge_outputs(*outputs).global_args("-y").compile(cmd="ffmpeg")[1:]
