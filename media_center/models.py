@@ -1,0 +1,171 @@
+"""Videos, their renditions, and the jobs that turn an upload into them."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+STALE_AFTER = timedelta(seconds=90)  # a running job that has not reported for this long is presumed dead
+MAX_ATTEMPTS = 3
+
+
+class Video(index.Indexed, models.Model):
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("已上传")
+        PROBING = "probing", _("检测中")
+        TRANSCODING = "transcoding", _("转码中")
+        READY = "ready", _("可播放")
+        FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
+
+    title = models.CharField(_("标题"), max_length=255)
+    description = models.TextField(_("简介"), blank=True)
+    source = models.CharField(_("源文件"), max_length=500, blank=True, help_text=_("视频存储中的路径"))
+    original_filename = models.CharField(_("原文件名"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_public = models.BooleanField(_("公开"), default=False, help_text=_("未公开的视频只有后台人员能播放"))
+
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.UPLOADED, db_index=True)
+    failure_reason = models.TextField(_("失败原因"), blank=True)
+    progress = models.FloatField(_("进度"), default=0.0, help_text=_("0 到 1"))
+    eta_seconds = models.PositiveIntegerField(_("预计剩余秒数"), null=True, blank=True)
+    playable = models.BooleanField(_("可以开始播放"), default=False)
+
+    duration = models.FloatField(_("时长（秒）"), null=True, blank=True)
+    size_bytes = models.BigIntegerField(_("文件大小"), null=True, blank=True)
+    container = models.CharField(_("封装格式"), max_length=100, blank=True)
+    video_codec = models.CharField(_("视频编码"), max_length=50, blank=True)
+    audio_codec = models.CharField(_("音频编码"), max_length=50, blank=True)
+    width = models.PositiveIntegerField(_("宽"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("高"), null=True, blank=True)
+    rotation = models.SmallIntegerField(_("旋转"), default=0)
+    frame_rate = models.FloatField(_("帧率"), null=True, blank=True)
+    has_audio = models.BooleanField(_("有声音"), default=False)
+    audio_offset = models.FloatField(default=0.0, editable=False)
+
+    poster = models.CharField(_("封面帧"), max_length=500, blank=True)
+    storyboard = models.CharField(_("预览图 WebVTT"), max_length=500, blank=True)
+
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    transcode_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ready_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    search_fields = [index.SearchField("title"), index.SearchField("description"), index.FilterField("status")]
+
+    class Meta:
+        verbose_name = _("视频")
+        verbose_name_plural = _("视频")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def prefix(self):
+        """Everything this video owns lives under this folder of the video storage."""
+        return f"videos/{self.pk}"
+
+    @property
+    def master_playlist(self):
+        return f"{self.prefix}/hls/master.m3u8"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.READY, self.Status.FAILED, self.Status.CANCELLED)
+
+    @property
+    def is_portrait(self):
+        return bool(self.width and self.height and self.height > self.width)
+
+
+class Rendition(models.Model):
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="renditions")
+    name = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    video_kbps = models.PositiveIntegerField()
+    playlist = models.CharField(max_length=500)
+    mp4 = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-height", "-width"]
+        constraints = [models.UniqueConstraint(fields=["video", "name"], name="one_rendition_per_rung")]
+
+    def __str__(self):
+        return f"{self.video} {self.name}"
+
+
+class VideoJobQuerySet(models.QuerySet):
+    def stalled(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=VideoJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+
+
+class VideoJob(models.Model):
+    """One unit of work on one video that any worker may take: claimed atomically, heartbeated,
+    and handed to another worker if its holder goes silent."""
+
+    class Kind(models.TextChoices):
+        PREPARE = "prepare", _("检测与切分")
+        CHUNK = "chunk", _("分段转码")
+        AUDIO = "audio", _("音频")
+        THUMBNAILS = "thumbnails", _("封面与预览图")
+        FINISH = "finish", _("合成与收尾")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("等待")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("完成")
+        FAILED = "failed", _("失败")
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    index = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    worker = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    start = models.FloatField(default=0.0)  # chunk position in the source, seconds
+    end = models.FloatField(default=0.0)
+    done_seconds = models.FloatField(default=0.0)
+    chunk_file = models.CharField(max_length=500, blank=True)
+
+    objects = VideoJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["video", "kind", "index"]
+        constraints = [models.UniqueConstraint(fields=["video", "kind", "index"], name="one_job_per_step")]
+
+    def __str__(self):
+        return f"{self.video_id}:{self.kind}:{self.index}"
+
+    @property
+    def duration(self):
+        return max(0.0, self.end - self.start)
+
+    def claim(self, worker):
+        """Take this job for `worker` if it is pending or its holder went silent; True if we got it.
+
+        One conditional UPDATE: two workers racing for the same job cannot both win.
+        """
+        now = timezone.now()
+        claimable = Q(status=self.Status.PENDING) | Q(status=self.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+        won = (
+            VideoJob.objects.filter(claimable, pk=self.pk, attempts__lt=MAX_ATTEMPTS)
+            .update(status=self.Status.RUNNING, worker=worker, heartbeat_at=now, attempts=models.F("attempts") + 1, error="")
+            == 1
+        )
+        if won:
+            self.refresh_from_db()
+        return won
+
+    def beat(self, done_seconds=None):
+        fields = {"heartbeat_at": timezone.now()}
+        if done_seconds is not None:
+            fields["done_seconds"] = done_seconds
+        VideoJob.objects.filter(pk=self.pk, worker=self.worker, status=self.Status.RUNNING).update(**fields)

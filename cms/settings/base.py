@@ -20,6 +20,35 @@ def env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def s3_storages():
+    """Media and videos in S3-compatible object storage, from S3_* variables. Private: URLs are presigned."""
+    common = {
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION", "us-east-1"),
+        "access_key": os.environ["S3_ACCESS_KEY_ID"],
+        "secret_key": os.environ["S3_SECRET_ACCESS_KEY"],
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+        "signature_version": "s3v4",
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 6 * 3600,
+    }
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**common, "bucket_name": os.environ["S3_BUCKET"], "file_overwrite": False},
+        },
+        "videos": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": os.environ.get("S3_VIDEO_BUCKET") or os.environ["S3_BUCKET"],
+                "file_overwrite": True,
+            },
+        },
+    }
+
+
 INSTALLED_APPS = [
     "columns",
     "media_center",
@@ -123,10 +152,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
+# Video sources and outputs stay out of MEDIA_ROOT: they are served only through signed URLs.
+VIDEO_ROOT = Path(os.environ.get("VIDEO_ROOT", VAR_DIR / "private"))
+VIDEO_WORK_DIR = Path(os.environ.get("VIDEO_WORK_DIR", VAR_DIR / "work"))
+VIDEO_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": VIDEO_ROOT, "base_url": None, "allow_overwrite": True},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "videos": VIDEO_STORAGE,
 }
+VIDEO_MAX_UPLOAD_BYTES = int(os.environ.get("VIDEO_MAX_UPLOAD_BYTES", 8 * 1024**3))
+VIDEO_SIGNED_URL_SECONDS = 6 * 3600
+VIDEO_CHUNK_SECONDS = int(os.environ.get("VIDEO_CHUNK_SECONDS", 120))
 
 # Wagtail's page editor can post many fields on long StreamFields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -13,4 +13,5 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "videos": VIDEO_STORAGE,  # noqa: F405
 }

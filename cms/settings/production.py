@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import env_bool, env_list
+from .base import env_bool, env_list, s3_storages
 
 
 def required(name):
@@ -36,18 +36,4 @@ if os.environ.get("REDIS_URL"):
     }
 
 if os.environ.get("S3_BUCKET"):
-    STORAGES["default"] = {  # noqa: F405
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["S3_BUCKET"],
-            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("S3_REGION", "us-east-1"),
-            "access_key": required("S3_ACCESS_KEY_ID"),
-            "secret_key": required("S3_SECRET_ACCESS_KEY"),
-            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
-            "signature_version": "s3v4",
-            "default_acl": None,
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
+    STORAGES.update(s3_storages())  # noqa: F405

@@ -1,0 +1,197 @@
+"""Running video jobs: who may take one, what follows it, and what happens when a worker dies.
+
+A job is claimed with one conditional UPDATE, so two workers never run the same chunk; the holder
+reports progress every few seconds; a job whose holder went silent is put back in the queue by the
+scheduler (`requeue_stalled_jobs`), and its retry overwrites whatever the dead attempt stored.
+"""
+
+import logging
+import os
+import shutil
+import socket
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from . import steps, storage
+from .ffmpeg.probe import ProbeError
+from .ffmpeg.runner import Cancelled, FFmpegError
+from .models import MAX_ATTEMPTS, Video, VideoJob
+
+logger = logging.getLogger(__name__)
+PROGRESS_SAVE_SECONDS = 3.0
+CHUNKS_SHARE = 0.9  # of the progress bar; the rest is the final stitching
+
+
+def worker_id():
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def enqueue(job):
+    from .tasks import run_video_job
+
+    run_video_job.enqueue(job.pk)
+
+
+def start(video):
+    """Queue the first job of a freshly uploaded video, once the upload's transaction has committed."""
+    job, _ = VideoJob.objects.get_or_create(video=video, kind=VideoJob.Kind.PREPARE, index=0)
+    transaction.on_commit(lambda: enqueue(job))
+
+
+def run_job(job_id):
+    job = VideoJob.objects.select_related("video").filter(pk=job_id).first()
+    if job is None or job.video.status == Video.Status.CANCELLED:
+        return
+    if not job.claim(worker_id()):
+        return  # done already, or another worker holds it
+    work_dir = settings.VIDEO_WORK_DIR / str(job.video_id) / f"{job.kind}-{job.index}"
+    shutil.rmtree(work_dir, ignore_errors=True)  # what an earlier attempt on this machine left
+    work_dir.mkdir(parents=True)
+    try:
+        steps.HANDLERS[job.kind](job, work_dir, _progress_reporter(job), _cancel_check(job.video_id))
+    except Cancelled:
+        VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.FAILED, error="cancelled")
+        return
+    except ProbeError as refusal:
+        _fail_video(job.video, str(refusal))
+        VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.FAILED, error=str(refusal))
+        return
+    except Exception as error:  # noqa: BLE001 - any failure is recorded, retried, then shown to staff
+        logger.exception("video job %s failed", job)
+        _retry_or_fail(job, error)
+        return
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.DONE, done_seconds=job.duration)
+    _after(job)
+
+
+def _after(job):
+    video = Video.objects.get(pk=job.video_id)
+    if video.status == Video.Status.CANCELLED:
+        return
+    if job.kind == VideoJob.Kind.PREPARE:
+        for next_job in video.jobs.exclude(kind=VideoJob.Kind.PREPARE).order_by("pk"):
+            enqueue(next_job)
+        return
+    if job.kind == VideoJob.Kind.FINISH:
+        Video.objects.filter(pk=video.pk).update(
+            status=Video.Status.READY, progress=1.0, eta_seconds=0, ready_at=timezone.now(), playable=True
+        )
+        return
+    if job.kind in (VideoJob.Kind.CHUNK, VideoJob.Kind.AUDIO):
+        with transaction.atomic():
+            Video.objects.select_for_update().get(pk=video.pk)  # one playlist writer at a time
+            if steps.write_playlists(video, finished=False):
+                Video.objects.filter(pk=video.pk).update(playable=True)
+        update_progress(video.pk)
+    _maybe_finish(video)
+
+
+def _maybe_finish(video):
+    unfinished = video.jobs.exclude(kind__in=[VideoJob.Kind.PREPARE, VideoJob.Kind.FINISH]).exclude(status=VideoJob.Status.DONE)
+    if unfinished.exists():
+        return
+    try:
+        with transaction.atomic():
+            finish_job = VideoJob.objects.create(video=video, kind=VideoJob.Kind.FINISH)
+    except IntegrityError:
+        return  # another worker finished the last chunk at the same moment and queued it
+    enqueue(finish_job)
+
+
+def _progress_reporter(job):
+    def report(seconds_done):
+        job.beat(done_seconds=min(seconds_done, job.duration) if job.kind == VideoJob.Kind.CHUNK else None)
+        if job.kind == VideoJob.Kind.CHUNK:
+            update_progress(job.video_id)
+
+    return report
+
+
+def _cancel_check(video_id):
+    last = {"checked": 0.0, "cancelled": False}
+
+    def cancelled():
+        if time.monotonic() - last["checked"] >= PROGRESS_SAVE_SECONDS:
+            last["checked"] = time.monotonic()
+            last["cancelled"] = Video.objects.filter(pk=video_id, status=Video.Status.CANCELLED).exists()
+        return last["cancelled"]
+
+    return cancelled
+
+
+def update_progress(video_id):
+    """Share of the source's duration encoded so far, and the time left at the pace so far."""
+    video = Video.objects.filter(pk=video_id).only("duration", "transcode_started_at", "status").first()
+    if video is None or not video.duration or video.status != Video.Status.TRANSCODING:
+        return
+    done = video.jobs.filter(kind=VideoJob.Kind.CHUNK).aggregate(total=Sum("done_seconds"))["total"] or 0.0
+    fraction = min(1.0, done / video.duration) * CHUNKS_SHARE
+    eta = None
+    if video.transcode_started_at and fraction > 0.01:
+        elapsed = (timezone.now() - video.transcode_started_at).total_seconds()
+        eta = int(elapsed * (1 - fraction) / fraction)
+    Video.objects.filter(pk=video_id, status=Video.Status.TRANSCODING).update(progress=fraction, eta_seconds=eta)
+
+
+def _retry_or_fail(job, error):
+    message = str(error)[:2000]
+    if job.attempts >= MAX_ATTEMPTS:
+        VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.FAILED, error=message)
+        reason = "转码失败，已重试 %d 次：%s" % (MAX_ATTEMPTS, _short(error))
+        _fail_video(job.video, reason)
+        return
+    VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.PENDING, error=message, heartbeat_at=None)
+    enqueue(job)
+
+
+def _short(error):
+    if isinstance(error, FFmpegError):
+        return (error.stderr.strip().splitlines() or [str(error)])[-1][:300]
+    return str(error)[:300]
+
+
+def _fail_video(video, reason):
+    Video.objects.filter(pk=video.pk).exclude(status=Video.Status.CANCELLED).update(
+        status=Video.Status.FAILED, failure_reason=reason, eta_seconds=None
+    )
+
+
+def requeue_stalled_jobs():
+    """Put back the jobs of workers that died (no heartbeat); give up on a job after MAX_ATTEMPTS."""
+    requeued = 0
+    for job in VideoJob.objects.stalled().select_related("video"):
+        if job.attempts >= MAX_ATTEMPTS:
+            VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.FAILED, error="worker lost")
+            _fail_video(job.video, "转码进程多次中断，已停止。请检查服务器后重试。")
+            continue
+        taken_back = VideoJob.objects.stalled().filter(pk=job.pk).update(status=VideoJob.Status.PENDING, heartbeat_at=None)
+        if taken_back and job.video.status not in (Video.Status.CANCELLED, Video.Status.FAILED):
+            enqueue(job)
+            requeued += 1
+    return requeued
+
+
+def cancel(video):
+    Video.objects.filter(pk=video.pk).exclude(status=Video.Status.READY).update(
+        status=Video.Status.CANCELLED, eta_seconds=None
+    )
+
+
+def retry(video):
+    """Start again from the stored source: all outputs and jobs of the earlier run are removed."""
+    with transaction.atomic():
+        video.jobs.all().delete()
+        video.renditions.all().delete()
+        Video.objects.filter(pk=video.pk).update(
+            status=Video.Status.UPLOADED, failure_reason="", progress=0.0, eta_seconds=None, playable=False,
+            poster="", storyboard="", ready_at=None, transcode_started_at=None,
+        )  # fmt: skip
+        for folder in ("hls", "mp4", "thumbs", "work"):
+            storage.delete_tree(f"{video.prefix}/{folder}")
+        start(video)

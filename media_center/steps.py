@@ -1,0 +1,240 @@
+"""What each kind of video job does: fetch inputs, call the ffmpeg functions, store the outputs.
+
+Every step writes into its own scratch folder and copies results to the video's folder in storage
+under fixed names, so a step run twice (after a crash) leaves exactly one set of outputs.
+"""
+
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import storage
+from .ffmpeg import playlists
+from .ffmpeg.audio import encode_audio
+from .ffmpeg.chunks import split_into_chunks
+from .ffmpeg.ladder import AUDIO_KBPS, LADDER, output_frame_rate, output_size, ladder_command, rungs_for
+from .ffmpeg.probe import probe
+from .ffmpeg.runner import run
+from .ffmpeg.stitch import stitch_mp4, write_concat_list
+from .ffmpeg.thumbnails import storyboard_vtt, write_poster, write_storyboard
+from .models import Rendition, Video, VideoJob
+
+AUDIO_PLAYLIST = "audio/audio.m3u8"
+
+
+def chunk_prefix(index):
+    return f"c{index:05d}"
+
+
+def timeout_for(seconds_of_media):
+    """Generous: ten times realtime plus ten minutes, so only a hung ffmpeg hits it."""
+    return 600 + 10 * seconds_of_media
+
+
+def prepare(job, work_dir, progress, should_cancel):
+    video = job.video
+    Video.objects.filter(pk=video.pk).update(status=Video.Status.PROBING)
+    with storage.local_copy(video.source, work_dir) as source:
+        facts = probe(source)
+        _save_facts(video, facts)
+        chunks = split_into_chunks(
+            source, work_dir / "chunks", chunk_seconds=settings.VIDEO_CHUNK_SECONDS, timeout=timeout_for(facts.duration)
+        )
+    rungs = rungs_for(facts.width, facts.height)
+    with transaction.atomic():
+        for rung in rungs:
+            width, height = output_size(rung, facts.width, facts.height)
+            Rendition.objects.update_or_create(
+                video=video,
+                name=rung.name,
+                defaults={
+                    "width": width,
+                    "height": height,
+                    "video_kbps": rung.video_kbps,
+                    "playlist": f"{video.prefix}/hls/{rung.name}/index.m3u8",
+                },
+            )
+        jobs = []
+        if facts.has_audio:
+            jobs.append(VideoJob(video=video, kind=VideoJob.Kind.AUDIO, end=facts.duration))
+        for chunk in chunks:
+            name = f"{video.prefix}/work/{chunk.path.name}"
+            storage.store(chunk.path, name)
+            jobs.append(VideoJob(video=video, kind=VideoJob.Kind.CHUNK, index=chunk.index, start=chunk.start, end=chunk.end, chunk_file=name))
+        jobs.insert(min(len(jobs), 2), VideoJob(video=video, kind=VideoJob.Kind.THUMBNAILS, end=facts.duration))
+        VideoJob.objects.bulk_create(jobs, ignore_conflicts=True)
+        Video.objects.filter(pk=video.pk).update(status=Video.Status.TRANSCODING, transcode_started_at=timezone.now())
+
+
+
+def _save_facts(video, facts):
+    Video.objects.filter(pk=video.pk).update(
+        duration=facts.duration,
+        size_bytes=facts.size_bytes,
+        container=facts.container[:100],
+        video_codec=facts.video_codec,
+        audio_codec=facts.audio_codec,
+        width=facts.width,
+        height=facts.height,
+        rotation=facts.rotation,
+        frame_rate=facts.frame_rate,
+        has_audio=facts.has_audio,
+        audio_offset=facts.audio_offset,
+    )
+    video.refresh_from_db()
+
+
+def encode_chunk(job, work_dir, progress, should_cancel):
+    video = job.video
+    rungs = _rungs(video)
+    out = work_dir / "out"
+    for rung in rungs:
+        (out / rung.name).mkdir(parents=True, exist_ok=True)
+    with storage.local_copy(job.chunk_file, work_dir) as chunk_source:
+        run(
+            ladder_command(
+                chunk_source,
+                out,
+                rungs,
+                width=video.width,
+                height=video.height,
+                frame_rate=video.frame_rate,
+                segment_prefix=chunk_prefix(job.index),
+                ts_offset=job.start,
+            ),
+            timeout=timeout_for(job.duration),
+            on_progress=progress,
+            should_cancel=should_cancel,
+        )
+    _store_tree(out, f"{video.prefix}/hls")
+
+
+def encode_sound(job, work_dir, progress, should_cancel):
+    video = job.video
+    out = work_dir / "audio"
+    out.mkdir(parents=True)
+    with storage.local_copy(video.source, work_dir) as source:
+        encode_audio(
+            source, out, offset=video.audio_offset, timeout=timeout_for(video.duration),
+            on_progress=progress, should_cancel=should_cancel,
+        )  # fmt: skip
+    _store_tree(out, f"{video.prefix}/hls/audio")
+
+
+def make_thumbnails(job, work_dir, progress, should_cancel):
+    video = job.video
+    out = work_dir / "thumbs"
+    out.mkdir(parents=True)
+    with storage.local_copy(video.source, work_dir) as source:
+        size = {"duration": video.duration, "width": video.width, "height": video.height}
+        write_poster(source, out / "poster.jpg", **size)
+        count, interval, thumb_height = write_storyboard(source, out, **size)
+    (out / "storyboard.vtt").write_text(storyboard_vtt(count, interval, thumb_height, video.duration))
+    _store_tree(out, f"{video.prefix}/thumbs")
+    Video.objects.filter(pk=video.pk).update(
+        poster=f"{video.prefix}/thumbs/poster.jpg", storyboard=f"{video.prefix}/thumbs/storyboard.vtt"
+    )
+
+
+def finish(job, work_dir, progress, should_cancel):
+    """Final playlists, then each rung's MP4 remuxed from its segments; `ready` only when all are stored."""
+    video = job.video
+    write_playlists(video, finished=True)
+    audio_segments = _segments(f"{video.prefix}/hls/{AUDIO_PLAYLIST}") if video.has_audio else []
+    for rendition in video.renditions.all():
+        rung_dir = work_dir / rendition.name
+        rung_dir.mkdir(parents=True)
+        video_files = _fetch(f"{video.prefix}/hls/{rendition.name}", _segments(rendition.playlist), rung_dir / "video")
+        audio_files = _fetch(f"{video.prefix}/hls/audio", audio_segments, rung_dir / "audio") if audio_segments else None
+        write_concat_list(rung_dir / "video.ffconcat", [f"video/{name}" for name in video_files])
+        if audio_files:
+            write_concat_list(rung_dir / "audio.ffconcat", [f"audio/{name}" for name in audio_files])
+        mp4 = rung_dir / f"{rendition.name}.mp4"
+        stitch_mp4(
+            rung_dir / "video.ffconcat", rung_dir / "audio.ffconcat" if audio_files else None, mp4,
+            timeout=timeout_for(video.duration / 10),
+        )  # fmt: skip
+        rendition.mp4 = storage.store(mp4, f"{video.prefix}/mp4/{rendition.name}.mp4")
+        rendition.save(update_fields=["mp4"])
+        shutil.rmtree(rung_dir)  # a long recording's segments are large: one rung on disk at a time
+    storage.delete_tree(f"{video.prefix}/work")
+
+
+def _fetch(prefix, segments, target_dir):
+    """Local copies of stored segments (a hard link on local storage, a download from S3)."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    names = []
+    for segment in segments:
+        local = storage.local_path_of(f"{prefix}/{segment.uri}")
+        target = target_dir / segment.uri
+        if local is not None:
+            target.symlink_to(local)
+        else:
+            with storage.video_storage().open(f"{prefix}/{segment.uri}", "rb") as remote, open(target, "wb") as handle:
+                for block in iter(lambda: remote.read(8 * 1024 * 1024), b""):
+                    handle.write(block)
+        names.append(segment.uri)
+    return names
+
+
+def _segments(playlist_name):
+    return playlists.read_segments(storage.read_text(playlist_name))
+
+
+def _store_tree(local_dir, prefix):
+    for path in sorted(Path(local_dir).rglob("*")):
+        if path.is_file():
+            storage.store(path, f"{prefix}/{path.relative_to(local_dir).as_posix()}")
+
+
+def _rungs(video):
+    by_name = {rung.name: rung for rung in LADDER}
+    chosen = rungs_for(video.width, video.height)
+    return tuple(by_name.get(rung.name, rung) for rung in chosen)
+
+
+def write_playlists(video, *, finished):
+    """Join the chunks done so far (in order, up to the first missing one) into each rung's playlist.
+
+    Returns True once the replay can start: the first chunk and the sound are stored.
+    """
+    chunks = list(video.jobs.filter(kind=VideoJob.Kind.CHUNK).order_by("index"))
+    ready = []
+    for chunk in chunks:
+        if chunk.status != VideoJob.Status.DONE:
+            break
+        ready.append(chunk)
+    audio_done = not video.has_audio or video.jobs.filter(kind=VideoJob.Kind.AUDIO, status=VideoJob.Status.DONE).exists()
+    if not ready or not audio_done:
+        return False
+    complete = finished or len(ready) == len(chunks)
+    variants = []
+    for rendition in video.renditions.all():
+        segments = []
+        for chunk in ready:
+            segments += _segments(f"{video.prefix}/hls/{rendition.name}/{chunk_prefix(chunk.index)}.m3u8")
+        storage.store_text(playlists.media_playlist(segments, finished=complete), rendition.playlist)
+        variants.append(
+            playlists.Variant(
+                uri=f"{rendition.name}/index.m3u8",
+                width=rendition.width,
+                height=rendition.height,
+                bandwidth=(int(rendition.video_kbps * 1.07) + (AUDIO_KBPS if video.has_audio else 0)) * 1000,
+                frame_rate=output_frame_rate(video.frame_rate),
+            )
+        )
+    master = playlists.master_playlist(variants, AUDIO_PLAYLIST if video.has_audio else None)
+    storage.store_text(master, video.master_playlist)
+    return True
+
+
+HANDLERS = {
+    VideoJob.Kind.PREPARE: prepare,
+    VideoJob.Kind.CHUNK: encode_chunk,
+    VideoJob.Kind.AUDIO: encode_sound,
+    VideoJob.Kind.THUMBNAILS: make_thumbnails,
+    VideoJob.Kind.FINISH: finish,
+}

@@ -1,0 +1,94 @@
+"""Where video files live: the `videos` storage (a private folder, or an S3 bucket), never MEDIA_ROOT.
+
+ffmpeg needs local paths; on S3 the files are copied to a work folder first and results copied back.
+Names are deterministic and the storage overwrites, so a retried job replaces what a dead one left.
+"""
+
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+
+COPY_BUFFER = 8 * 1024 * 1024
+
+
+def video_storage():
+    return storages["videos"]
+
+
+def local_path_of(name):
+    """The file's own path when the storage is a local folder, else None."""
+    try:
+        return Path(video_storage().path(name))
+    except NotImplementedError:
+        return None
+
+
+@contextmanager
+def local_copy(name, work_dir):
+    """A local path for ffmpeg to read `name` from: the file itself on disk, or a temporary download."""
+    path = local_path_of(name)
+    if path is not None:
+        yield path
+        return
+    target = Path(work_dir) / Path(name).name
+    with video_storage().open(name, "rb") as remote, open(target, "wb") as local:
+        shutil.copyfileobj(remote, local, COPY_BUFFER)
+    try:
+        yield target
+    finally:
+        target.unlink(missing_ok=True)
+
+
+def store(local_file, name):
+    with open(local_file, "rb") as handle:
+        return _save(name, File(handle, name=Path(name).name))
+
+
+def store_text(text, name):
+    return _save(name, ContentFile(text.encode("utf-8"), name=Path(name).name))
+
+
+def _save(name, content):
+    saved = video_storage().save(name, content)
+    if saved != name:
+        raise RuntimeError(f"storage renamed {name} to {saved}: the videos storage must overwrite")
+    return saved
+
+
+def read_text(name):
+    with video_storage().open(name, "rb") as handle:
+        return handle.read().decode("utf-8")
+
+
+def exists(name):
+    return video_storage().exists(name)
+
+
+def delete_tree(prefix):
+    """Remove every file under `prefix` (a video's folder), on a local folder or in a bucket."""
+    storage = video_storage()
+    path = local_path_of(prefix)
+    if path is not None:
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    directories, files = storage.listdir(prefix)
+    for name in files:
+        storage.delete(f"{prefix}/{name}")
+    for directory in directories:
+        delete_tree(f"{prefix}/{directory}")
+
+
+def list_files(prefix):
+    storage = video_storage()
+    try:
+        directories, files = storage.listdir(prefix)
+    except FileNotFoundError:
+        return []
+    found = [f"{prefix}/{name}" for name in files]
+    for directory in directories:
+        found += list_files(f"{prefix}/{directory}")
+    return sorted(found)

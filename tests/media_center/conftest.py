@@ -1,0 +1,43 @@
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+def generate_video(path, *, seconds=3, size="640x360", rate=25, audio=True, keyframe_every=1.0, extra=()):
+    """Test media made by ffmpeg itself (lavfi testsrc2 + sine): small, and never committed."""
+    command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+               "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={seconds}"]  # fmt: skip
+    if audio:
+        command += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}"]
+    command += ["-c:v", "libx264", "-preset", "ultrafast", "-g", str(int(rate * keyframe_every)), "-pix_fmt", "yuv420p"]
+    if audio:
+        command += ["-c:a", "aac", "-shortest"]
+    command += [*extra, str(path)]
+    subprocess.run(command, check=True, timeout=120)
+    return Path(path)
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def small_video(media_dir):
+    return generate_video(media_dir / "small.mp4", seconds=3)
+
+
+@pytest.fixture(autouse=True)
+def private_video_root(settings, tmp_path):
+    """Every test gets its own video storage and work folder."""
+    from django.core.files.storage import storages
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "videos": {**settings.STORAGES["videos"], "OPTIONS": {**settings.STORAGES["videos"]["OPTIONS"], "location": tmp_path / "private"}},
+    }
+    settings.VIDEO_WORK_DIR = tmp_path / "work"
+    storages._storages = {}
+    yield
+    storages._storages = {}
