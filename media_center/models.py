@@ -9,8 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
-STALE_AFTER = timedelta(seconds=90)  # a running job that has not reported for this long is presumed dead
 MAX_ATTEMPTS = 3
+
+
+def stale_after():
+    """A running job that has not reported for this long is presumed dead (it reports every few seconds)."""
+    return timedelta(seconds=settings.VIDEO_JOB_STALE_SECONDS)
 
 
 class Video(index.Indexed, models.Model):
@@ -102,7 +106,7 @@ class Rendition(models.Model):
 class VideoJobQuerySet(models.QuerySet):
     def stalled(self, now=None):
         now = now or timezone.now()
-        return self.filter(status=VideoJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+        return self.filter(status=VideoJob.Status.RUNNING, heartbeat_at__lt=now - stale_after())
 
 
 class VideoJob(models.Model):
@@ -154,7 +158,7 @@ class VideoJob(models.Model):
         One conditional UPDATE: two workers racing for the same job cannot both win.
         """
         now = timezone.now()
-        claimable = Q(status=self.Status.PENDING) | Q(status=self.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+        claimable = Q(status=self.Status.PENDING) | Q(status=self.Status.RUNNING, heartbeat_at__lt=now - stale_after())
         won = (
             VideoJob.objects.filter(claimable, pk=self.pk, attempts__lt=MAX_ATTEMPTS)
             .update(status=self.Status.RUNNING, worker=worker, heartbeat_at=now, attempts=models.F("attempts") + 1, error="")

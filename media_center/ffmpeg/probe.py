@@ -71,7 +71,7 @@ def _run_ffprobe(path, timeout):
 def _explain_ffprobe_failure(stderr):
     text = stderr.lower()
     if "not on whitelist" in text or "format not on whitelist" in text:
-        return "不支持的文件格式：只接受 MP4/MOV、MKV/WebM、TS、FLV、AVI 视频；播放列表和拼接清单不能上传。"
+        return "不是受支持的视频文件：只接受 MP4/MOV、MKV/WebM、TS、FLV、AVI 视频；图片、播放列表和拼接清单不能上传。"
     if "moov atom not found" in text or "end of file" in text:
         return "文件不完整或已损坏（可能没有上传完），无法读取。"
     if "invalid data found" in text:

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 
-def generate_video(path, *, seconds=3, size="640x360", rate=25, audio=True, keyframe_every=1.0, extra=()):
+def generate_video(path, *, seconds=3, size="640x360", rate=25, audio=True, keyframe_every=1.0, rotate=None):
     """Test media made by ffmpeg itself (lavfi testsrc2 + sine): small, and never committed."""
     command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
                "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={seconds}"]  # fmt: skip
@@ -13,9 +13,13 @@ def generate_video(path, *, seconds=3, size="640x360", rate=25, audio=True, keyf
     command += ["-c:v", "libx264", "-preset", "ultrafast", "-g", str(int(rate * keyframe_every)), "-pix_fmt", "yuv420p"]
     if audio:
         command += ["-c:a", "aac", "-shortest"]
-    command += [*extra, str(path)]
-    subprocess.run(command, check=True, timeout=120)
-    return Path(path)
+    path = Path(path)
+    plain = path.with_name(f"plain-{path.name}") if rotate else path
+    subprocess.run([*command, str(plain)], check=True, timeout=120)
+    if rotate:  # as a phone records it: upright pixels plus a display-rotation tag
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(plain), "-c", "copy",
+                        "-metadata:s:v:0", f"rotate={rotate}", str(path)], check=True, timeout=60)  # fmt: skip
+    return path
 
 
 @pytest.fixture(scope="session")

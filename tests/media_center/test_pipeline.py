@@ -28,3 +28,82 @@ def test_small_video_ends_ready_with_ladder_playlists_mp4s_and_thumbnails(small_
     assert f"{video.prefix}/thumbs/poster.jpg" in files and f"{video.prefix}/thumbs/storyboard.vtt" in files
     assert not [name for name in files if "/work/" in name]
     assert "#EXT-X-ENDLIST" in storage.read_text(f"{video.prefix}/hls/360p/index.m3u8")
+
+
+def test_long_recording_is_cut_into_chunks_whose_playlists_join_seamlessly(media_dir, settings, django_capture_on_commit_callbacks):
+    settings.VIDEO_CHUNK_SECONDS = 2
+    source = generate_video(media_dir / "six-seconds.mp4", seconds=6, size="320x240")
+
+    video = process(source, django_capture_on_commit_callbacks)
+
+    assert video.status == Video.Status.READY, video.failure_reason
+    chunks = video.jobs.filter(kind=VideoJob.Kind.CHUNK).order_by("index")
+    assert [chunk.index for chunk in chunks] == [0, 1, 2]
+    playlist = storage.read_text(f"{video.prefix}/hls/240p/index.m3u8")
+    durations = [float(line.split(":")[1].rstrip(",")) for line in playlist.splitlines() if line.startswith("#EXTINF")]
+    assert abs(sum(durations) - 6.0) < 0.1
+    assert all(f"c0000{index}_" in playlist for index in range(3))
+    mp4 = storage.local_path_of(f"{video.prefix}/mp4/240p.mp4")
+    from media_center.ffmpeg.probe import probe
+
+    stitched = probe(mp4)
+    assert abs(stitched.duration - 6.0) < 0.15 and stitched.has_audio
+
+
+def test_720p_source_gets_720_480_360_and_no_upscaled_1080(media_dir, django_capture_on_commit_callbacks):
+    source = generate_video(media_dir / "hd.mp4", seconds=2, size="1280x720")
+    video = process(source, django_capture_on_commit_callbacks)
+    assert [(r.name, r.width, r.height) for r in video.renditions.all()] == [
+        ("720p", 1280, 720),
+        ("480p", 854, 480),
+        ("360p", 640, 360),
+    ]
+    master = storage.read_text(video.master_playlist)
+    assert "RESOLUTION=1280x720" in master and "1920x1080" not in master
+    assert 'TYPE=AUDIO,GROUP-ID="audio"' in master
+
+
+def test_portrait_phone_video_keeps_its_orientation(media_dir, django_capture_on_commit_callbacks):
+    source = generate_video(media_dir / "portrait.mp4", seconds=2, size="480x854")
+    video = process(source, django_capture_on_commit_callbacks)
+    assert video.is_portrait
+    assert [(r.name, r.width, r.height) for r in video.renditions.all()] == [("480p", 480, 854), ("360p", 360, 640)]
+
+
+def test_rotated_recording_is_measured_as_displayed(media_dir, django_capture_on_commit_callbacks):
+    source = generate_video(media_dir / "rotated.mp4", seconds=2, size="640x360", rotate=90)
+    video = process(source, django_capture_on_commit_callbacks)
+    assert (video.rotation, video.width, video.height) == (90, 360, 640)
+    assert [(r.width, r.height) for r in video.renditions.all()] == [(360, 640)]
+
+
+def test_silent_video_gets_no_audio_rendition(media_dir, django_capture_on_commit_callbacks):
+    source = generate_video(media_dir / "silent.mp4", seconds=2, audio=False)
+    video = process(source, django_capture_on_commit_callbacks)
+    assert video.status == Video.Status.READY, video.failure_reason
+    assert not video.has_audio
+    assert "TYPE=AUDIO" not in storage.read_text(video.master_playlist)
+
+
+def test_replay_is_playable_after_the_first_chunk_while_the_rest_wait(media_dir, settings, django_capture_on_commit_callbacks):
+    from media_center import pipeline
+
+    settings.VIDEO_CHUNK_SECONDS = 2
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "video"]}}
+    source = generate_video(media_dir / "growing.mp4", seconds=6, size="320x240")
+    with django_capture_on_commit_callbacks(execute=True):
+        video = ingest_file(source, title="边转边播")
+
+    pipeline.run_job(video.jobs.get(kind=VideoJob.Kind.PREPARE).pk)
+    pipeline.run_job(video.jobs.get(kind=VideoJob.Kind.AUDIO).pk)
+    pipeline.run_job(video.jobs.get(kind=VideoJob.Kind.CHUNK, index=0).pk)
+
+    video.refresh_from_db()
+    assert video.status == Video.Status.TRANSCODING and video.playable
+    playlist = storage.read_text(f"{video.prefix}/hls/240p/index.m3u8")
+    assert "#EXT-X-PLAYLIST-TYPE:EVENT" in playlist and "#EXT-X-ENDLIST" not in playlist
+    assert "c00000_" in playlist and "c00001_" not in playlist
+    assert 0.2 < video.progress < 0.5
+
+    pipeline.run_job(video.jobs.get(kind=VideoJob.Kind.CHUNK, index=2).pk)
+    assert "c00002_" not in storage.read_text(f"{video.prefix}/hls/240p/index.m3u8"), "chunks join in order only"

@@ -1,0 +1,112 @@
+"""Hostile and broken uploads: each ends `failed` with a reason staff can act on, and nothing else happens."""
+
+import struct
+import subprocess
+
+import pytest
+from PIL import Image
+
+from media_center import storage
+from media_center.ingest import ingest_file
+from media_center.models import Video
+from tests.media_center.conftest import generate_video
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(path, django_capture_on_commit_callbacks, name=None):
+    with django_capture_on_commit_callbacks(execute=True):
+        video = ingest_file(path, title="坏文件", original_filename=name or path.name)
+    video.refresh_from_db()
+    assert video.status == Video.Status.FAILED
+    assert not video.renditions.exists()
+    assert storage.list_files(video.prefix) == [video.source], "only the uploaded file itself is kept"
+    return video.failure_reason
+
+
+def test_text_file_named_mp4(tmp_path, django_capture_on_commit_callbacks):
+    path = tmp_path / "notes.mp4"
+    path.write_text("这不是视频，只是一段文字。\n" * 100)
+    assert "不是受支持的视频文件" in refused(path, django_capture_on_commit_callbacks)
+
+
+def test_png_image_named_mp4(tmp_path, django_capture_on_commit_callbacks):
+    path = tmp_path / "photo.mp4"
+    Image.new("RGB", (64, 64), "red").save(path, format="PNG")
+    assert "不是受支持的视频文件" in refused(path, django_capture_on_commit_callbacks)
+
+
+def test_truncated_mp4(small_video, tmp_path, django_capture_on_commit_callbacks):
+    path = tmp_path / "cut.mp4"
+    path.write_bytes(small_video.read_bytes()[: small_video.stat().st_size // 3])
+    assert "不完整" in refused(path, django_capture_on_commit_callbacks)
+
+
+def test_audio_only_file(tmp_path, django_capture_on_commit_callbacks):
+    path = tmp_path / "song.mp4"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=2", "-c:a", "aac", str(path)], check=True)
+    assert "音频文件" in refused(path, django_capture_on_commit_callbacks)
+
+
+def test_hls_playlist_pointing_at_local_files_is_never_followed(media_dir, tmp_path, django_capture_on_commit_callbacks):
+    """The playlist names /etc/passwd and a real video outside the storage: if it were read, the
+    video would transcode and end `ready`."""
+    secret = generate_video(media_dir / "secret.ts", seconds=1, audio=False)
+    path = tmp_path / "playlist.mp4"
+    path.write_text(
+        f"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{secret}\n#EXTINF:10,\n/etc/passwd\n#EXT-X-ENDLIST\n"
+    )
+    assert "不是受支持的视频文件" in refused(path, django_capture_on_commit_callbacks)
+
+
+def test_concat_list_is_refused(media_dir, tmp_path, django_capture_on_commit_callbacks):
+    secret = generate_video(media_dir / "secret2.mp4", seconds=1, audio=False)
+    path = tmp_path / "list.mp4"
+    path.write_text(f"ffconcat version 1.0\nfile '{secret}'\nfile '/etc/passwd'\n")
+    assert "不是受支持的视频文件" in refused(path, django_capture_on_commit_callbacks)
+
+
+def test_absurd_16000_square_header(tmp_path, django_capture_on_commit_callbacks):
+    """A tiny AVI whose header claims 16000×16000: refused from the header, nothing decoded."""
+    small = tmp_path / "small.avi"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "color=size=16x16:duration=0.2",
+         "-c:v", "rawvideo", "-pix_fmt", "gray", str(small)],
+        check=True,
+    )  # fmt: skip
+    data = bytearray(small.read_bytes())
+    for marker in (b"avih", b"strf"):
+        at = data.index(marker) + 8
+        offset = at + 32 if marker == b"avih" else at + 4  # dwWidth in avih, biWidth in strf
+        data[offset : offset + 8] = struct.pack("<ii", 16000, 16000)
+    path = tmp_path / "huge.avi"
+    path.write_bytes(bytes(data))
+    assert "16000×16000 过大" in refused(path, django_capture_on_commit_callbacks)
+
+
+def test_zero_length_video(tmp_path, django_capture_on_commit_callbacks):
+    path = tmp_path / "empty-stream.mkv"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=64x64:duration=1", "-frames:v", "0",
+         "-c:v", "libx264", str(path)],
+        check=True,
+    )  # fmt: skip
+    reason = refused(path, django_capture_on_commit_callbacks)
+    assert "时长为零" in reason or "没有视频画面" in reason or "不完整" in reason
+
+
+def test_wrong_extension_is_refused_before_storing_anything(tmp_path):
+    from django.core.exceptions import ValidationError
+
+    path = tmp_path / "evil.m3u8"
+    path.write_text("#EXTM3U\n")
+    with pytest.raises(ValidationError, match="不支持的文件类型「.m3u8」"):
+        ingest_file(path, title="播放列表")
+    assert not Video.objects.exists()
+
+
+def test_uploaders_file_name_never_reaches_the_disk(small_video, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        video = ingest_file(small_video, title="文件名", original_filename="../../etc/招聘会;rm -rf.mp4")
+    assert video.source == f"{video.prefix}/source/source.mp4"
+    assert video.original_filename == "../../etc/招聘会;rm -rf.mp4"
