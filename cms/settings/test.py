@@ -1,5 +1,7 @@
 """The test suite: fast hashing, no real mail, tasks run in the test process unless a test asks for the queue."""
 
+import os
+
 from .base import *  # noqa: F401,F403
 
 DEBUG = False
@@ -12,4 +14,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "videos": VIDEO_STORAGE,  # noqa: F405
 }
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "video"]}}
+# Tasks run inline, except in worker processes a test starts itself (UMC_TASKS=database).
+if os.environ.get("UMC_TASKS") != "database":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "video"]}}
+
+# A file, not memory, for SQLite: worker processes started by tests must see the same database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
