@@ -45,3 +45,14 @@ def private_video_root(settings, tmp_path):
     storages._storages = {}
     yield
     storages._storages = {}
+
+
+@pytest.fixture
+def ready_video(small_video, django_capture_on_commit_callbacks, db):
+    from media_center.ingest import ingest_file
+
+    with django_capture_on_commit_callbacks(execute=True):
+        video = ingest_file(small_video, title="招聘会回放")
+    video.refresh_from_db()
+    assert video.status == "ready", video.failure_reason
+    return video

@@ -1,0 +1,71 @@
+"""Who may watch, and the URLs a player gets: every file behind a signature that expires.
+
+The master playlist is the only URL that needs a session (or a public video); everything it points
+to carries its own signature, so native HLS players (iOS, WeChat on iOS) that send no cookies work.
+On S3 the segments are presigned bucket URLs; on local storage they are signed URLs of our own view.
+"""
+
+import re
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from . import storage
+from .models import Video
+
+SALT = "media_center.playback"
+URI_ATTRIBUTE = re.compile(r'URI="([^"]+)"')
+
+
+def can_watch(user, video):
+    if user.is_authenticated and user.has_perm("wagtailadmin.access_admin"):
+        return True
+    return video.is_public and (video.status == Video.Status.READY or video.playable)
+
+
+def sign(video, name):
+    return signing.TimestampSigner(salt=SALT).sign(f"{video.pk}:{name}")
+
+
+def verify(video, name, token):
+    try:
+        value = signing.TimestampSigner(salt=SALT).unsign(token, max_age=settings.VIDEO_SIGNED_URL_SECONDS)
+    except signing.BadSignature:
+        return False
+    return value == f"{video.pk}:{name}"
+
+
+def relative_name(video, name):
+    return name.removeprefix(f"{video.prefix}/")
+
+
+def file_url(video, name):
+    """A URL for one stored file that works for whoever holds it, until the signature expires."""
+    if storage.local_path_of(name) is None:
+        return storage.video_storage().url(name)  # presigned by the S3 storage
+    path = relative_name(video, name)
+    return f"{reverse('media_center:file', args=(video.pk, path))}?token={sign(video, name)}"
+
+
+def playlist_url(video, name):
+    path = relative_name(video, name)
+    return f"{reverse('media_center:playlist', args=(video.pk, path))}?token={sign(video, name)}"
+
+
+def rewrite_playlist(video, name, text):
+    """Point every URI of a stored playlist at a signed URL: playlists at our view, media files at storage."""
+    folder = name.rsplit("/", 1)[0]
+
+    def target(uri):
+        stored = f"{folder}/{uri}"
+        return playlist_url(video, stored) if uri.endswith(".m3u8") else file_url(video, stored)
+
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            line = URI_ATTRIBUTE.sub(lambda match: f'URI="{target(match.group(1))}"', line)
+        elif line.strip():
+            line = target(line.strip())
+        lines.append(line)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "media_center"
+
+urlpatterns = [
+    path("<int:video_id>/master.m3u8", views.master, name="master"),
+    path("<int:video_id>/playlist/<path:path>", views.playlist, name="playlist"),
+    path("<int:video_id>/file/<path:path>", views.stored_file, name="file"),
+    path("<int:video_id>/mp4/<str:rung>.mp4", views.mp4, name="mp4"),
+    path("<int:video_id>/poster.jpg", views.poster, name="poster"),
+]

@@ -1,0 +1,122 @@
+"""Playback endpoints: playlists rewritten with signed URLs, and stored files served with Range support."""
+
+import mimetypes
+import re
+
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET
+
+from . import playback, storage
+from .models import Video
+
+RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+ALLOWED_FOLDERS = ("hls/", "mp4/", "thumbs/")
+CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t", ".vtt": "text/vtt"}
+
+
+def _video_and_name(video_id, path):
+    if ".." in path.split("/") or not path.startswith(ALLOWED_FOLDERS):
+        raise Http404
+    video = get_object_or_404(Video, pk=video_id)
+    return video, f"{video.prefix}/{path}"
+
+
+@require_GET
+def master(request, video_id):
+    video = get_object_or_404(Video, pk=video_id)
+    if not playback.can_watch(request.user, video):
+        return HttpResponseForbidden("这个视频还没有公开。")
+    return _playlist_response(video, video.master_playlist)
+
+
+@require_GET
+def playlist(request, video_id, path):
+    video, name = _video_and_name(video_id, path)
+    if not name.endswith(".m3u8") or not playback.verify(video, name, request.GET.get("token", "")):
+        return HttpResponseForbidden("链接已过期，请刷新页面。")
+    return _playlist_response(video, name)
+
+
+def _playlist_response(video, name):
+    if not storage.exists(name):
+        raise Http404("视频还在处理中。")
+    text = playback.rewrite_playlist(video, name, storage.read_text(name))
+    response = HttpResponse(text, content_type=CONTENT_TYPES[".m3u8"])
+    # A growing (EVENT) playlist must be fetched again; a finished one holds signatures that expire.
+    response["Cache-Control"] = "no-cache" if "#EXT-X-ENDLIST" not in text else "private, max-age=300"
+    return response
+
+
+@require_GET
+def mp4(request, video_id, rung):
+    video = get_object_or_404(Video, pk=video_id)
+    rendition = video.renditions.filter(name=rung).exclude(mp4="").first()
+    if rendition is None:
+        raise Http404
+    if not playback.can_watch(request.user, video):
+        return HttpResponseForbidden("这个视频还没有公开。")
+    return redirect(playback.file_url(video, rendition.mp4))
+
+
+@require_GET
+def poster(request, video_id):
+    video = get_object_or_404(Video, pk=video_id)
+    if not video.poster or not playback.can_watch(request.user, video):
+        raise Http404
+    return redirect(playback.file_url(video, video.poster))
+
+
+@require_GET
+def stored_file(request, video_id, path):
+    """A signed file on local storage. Range requests are honoured: iOS will not play MP4 without them."""
+    video, name = _video_and_name(video_id, path)
+    if not playback.verify(video, name, request.GET.get("token", "")):
+        return HttpResponseForbidden("链接已过期，请刷新页面。")
+    local = storage.local_path_of(name)
+    if local is None or not local.is_file():
+        raise Http404
+    content_type = CONTENT_TYPES.get(local.suffix) or mimetypes.guess_type(local.name)[0] or "application/octet-stream"
+    size = local.stat().st_size
+    match = RANGE.match(request.headers.get("Range", ""))
+    if not match:
+        response = FileResponse(open(local, "rb"), content_type=content_type)
+        response["Accept-Ranges"] = "bytes"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+    start, end = _byte_range(match, size)
+    if start is None:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    response = StreamingHttpResponse(_read_range(local, start, end), status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _byte_range(match, size):
+    first, last = match.groups()
+    if first == "" and last == "":
+        return None, None
+    if first == "":  # the last N bytes
+        start, end = max(0, size - int(last)), size - 1
+    else:
+        start, end = int(first), min(int(last) if last else size - 1, size - 1)
+    if start >= size or start > end:
+        return None, None
+    return start, end
+
+
+def _read_range(path, start, end, block=512 * 1024):
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        remaining = end - start + 1
+        while remaining > 0:
+            data = handle.read(min(block, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            yield data

@@ -1,0 +1,89 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def uris(playlist_text):
+    return [line for line in playlist_text.splitlines() if line and not line.startswith("#")]
+
+
+def test_public_video_plays_end_to_end_through_signed_urls(client, ready_video):
+    ready_video.is_public = True
+    ready_video.save()
+
+    master = client.get(f"/videos/{ready_video.pk}/master.m3u8")
+    assert master.status_code == 200 and master["Content-Type"] == "application/vnd.apple.mpegurl"
+    variant_url = uris(master.content.decode())[0]
+    assert "token=" in variant_url
+
+    variant = client.get(variant_url)
+    assert variant.status_code == 200
+    segment_url = uris(variant.content.decode())[0]
+    segment = client.get(segment_url)
+    assert segment.status_code == 200 and segment["Content-Type"] == "video/mp2t"
+    assert b"".join(segment.streaming_content)[:1] == b"G"  # MPEG-TS sync byte
+
+
+def test_audio_rendition_uri_in_the_master_is_signed_too(client, ready_video):
+    ready_video.is_public = True
+    ready_video.save()
+    master = client.get(f"/videos/{ready_video.pk}/master.m3u8").content.decode()
+    audio_line = next(line for line in master.splitlines() if line.startswith("#EXT-X-MEDIA"))
+    assert "/playlist/hls/audio/audio.m3u8?token=" in audio_line
+
+
+def test_unpublished_video_is_not_publicly_reachable(client, ready_video):
+    assert client.get(f"/videos/{ready_video.pk}/master.m3u8").status_code == 403
+    assert client.get(f"/videos/{ready_video.pk}/mp4/360p.mp4").status_code == 403
+    assert client.get(f"/videos/{ready_video.pk}/file/mp4/360p.mp4").status_code == 403
+
+
+def test_staff_can_watch_an_unpublished_video(client, ready_video, make_staff):
+    client.force_login(make_staff("shipin", roles=["视频"]))
+    assert client.get(f"/videos/{ready_video.pk}/master.m3u8").status_code == 200
+
+
+def test_logged_in_member_of_the_public_cannot(client, ready_video):
+    client.force_login(UserFactory(username="reader"))
+    assert client.get(f"/videos/{ready_video.pk}/master.m3u8").status_code == 403
+
+
+def test_a_signature_for_one_file_does_not_open_another(client, ready_video):
+    ready_video.is_public = True
+    ready_video.save()
+    mp4_url = client.get(f"/videos/{ready_video.pk}/mp4/360p.mp4").url
+    token = mp4_url.split("token=")[1]
+    assert client.get(f"/videos/{ready_video.pk}/file/thumbs/poster.jpg?token={token}").status_code == 403
+
+
+def test_signed_urls_expire(client, ready_video):
+    ready_video.is_public = True
+    ready_video.save()
+    mp4_url = client.get(f"/videos/{ready_video.pk}/mp4/360p.mp4").url
+    with time_machine.travel(timezone.now() + timedelta(hours=7)):
+        assert client.get(mp4_url).status_code == 403
+
+
+def test_mp4_answers_range_requests(client, ready_video):
+    ready_video.is_public = True
+    ready_video.save()
+    mp4_url = client.get(f"/videos/{ready_video.pk}/mp4/360p.mp4").url
+    whole = b"".join(client.get(mp4_url).streaming_content)
+
+    partial = client.get(mp4_url, headers={"Range": "bytes=100-199"})
+
+    assert partial.status_code == 206
+    assert partial["Content-Range"] == f"bytes 100-199/{len(whole)}"
+    assert b"".join(partial.streaming_content) == whole[100:200]
+    assert client.get(mp4_url, headers={"Range": f"bytes={len(whole) + 5}-"}).status_code == 416
+
+
+def test_paths_outside_the_videos_folders_are_refused(client, ready_video):
+    assert client.get(f"/videos/{ready_video.pk}/file/source/source.mp4?token=x").status_code == 404
+    assert client.get(f"/videos/{ready_video.pk}/file/hls/../../../etc/passwd?token=x").status_code == 404
