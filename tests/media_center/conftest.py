@@ -56,3 +56,36 @@ def ready_video(small_video, django_capture_on_commit_callbacks, db):
     video.refresh_from_db()
     assert video.status == "ready", video.failure_reason
     return video
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory):
+    from tests.seaweedfs import seaweedfs
+
+    with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_video_storage(s3_endpoint, settings, request):
+    """Point the `videos` storage at a fresh bucket on the SeaweedFS server."""
+    from django.core.files.storage import storages
+
+    from tests import seaweedfs
+
+    bucket = f"videos-{request.node.name[:30].replace('_', '-').lower()}"
+    seaweedfs.client(s3_endpoint).create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "videos": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket, "endpoint_url": s3_endpoint, "region_name": "us-east-1",
+                "access_key": seaweedfs.ACCESS_KEY, "secret_key": seaweedfs.SECRET_KEY,
+                "addressing_style": "path", "signature_version": "s3v4", "default_acl": None,
+                "querystring_auth": True, "file_overwrite": True,
+            },
+        },
+    }  # fmt: skip
+    storages._storages = {}
+    return seaweedfs.client(s3_endpoint), bucket
