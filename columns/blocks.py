@@ -5,6 +5,8 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from media_center.choosers import VideoChooserBlockBase as VideoChooserBlock
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"]
 
 
@@ -53,9 +55,20 @@ class QuoteBlock(blocks.StructBlock):
         template = "columns/blocks/quote.html"
 
 
+class VideoBlock(blocks.StructBlock):
+    video = VideoChooserBlock(label=_("视频"))
+    caption = blocks.CharBlock(required=False, max_length=200, label=_("视频说明"))
+
+    class Meta:
+        icon = "media"
+        label = _("视频")
+        template = "columns/blocks/video.html"
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = SafeRichTextBlock(features=RICH_TEXT_FEATURES, label=_("正文"))
     image = CaptionedImageBlock()
     gallery = GalleryBlock()
     quote = QuoteBlock()
+    video = VideoBlock()
     embed = EmbedBlock(label=_("外部嵌入"), help_text=_("视频或微博等外部链接"), icon="media")

@@ -23,13 +23,17 @@ WAGTAIL_DEFAULT_GROUPS = ("Editors", "Moderators")
 
 # Site-wide permissions per role, as "app_label.codename".
 ROLE_PERMISSIONS = {
-    EDITOR: ["wagtailadmin.access_admin"],
-    FIRST_REVIEW: ["wagtailadmin.access_admin"],
-    SECOND_REVIEW: ["wagtailadmin.access_admin"],
-    FINAL_REVIEW: ["wagtailadmin.access_admin"],
-    VIDEO: ["wagtailadmin.access_admin"],
+    EDITOR: ["wagtailadmin.access_admin", "media_center.view_video"],
+    FIRST_REVIEW: ["wagtailadmin.access_admin", "media_center.view_video"],
+    SECOND_REVIEW: ["wagtailadmin.access_admin", "media_center.view_video"],
+    FINAL_REVIEW: ["wagtailadmin.access_admin", "media_center.view_video"],
+    VIDEO: ["wagtailadmin.access_admin", "media_center.add_video", "media_center.change_video", "media_center.view_video"],
     ADMINISTRATOR: [
         "wagtailadmin.access_admin",
+        "media_center.add_video",
+        "media_center.change_video",
+        "media_center.delete_video",
+        "media_center.view_video",
         "columns.manage_taxonomy",
         "columns.add_sensitiveword",
         "columns.change_sensitiveword",
@@ -71,8 +75,26 @@ COLUMN_EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 ADMINISTRATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page")
 
 
+def grant_role_permissions(apps):
+    """The body of the role data migrations: create the permissions migrated so far, then the groups."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations ran; a fresh database needs them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    create_role_groups(
+        apps.get_model("auth", "Group"),
+        apps.get_model("auth", "Permission"),
+        apps.get_model("wagtailcore", "Collection"),
+        apps.get_model("wagtailcore", "GroupCollectionPermission"),
+    )
+
+
 def create_role_groups(group_model, permission_model, collection_model, collection_permission_model):
-    """Used by the data migration with historical models, and safe to call again."""
+    """Used by data migrations with historical models, and safe to call again: each app's migration
+    calls it once its own permissions exist, and what does not exist yet is skipped."""
     root_collection = collection_model.objects.filter(depth=1).first()
     for role, permissions in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=role)
@@ -89,7 +111,7 @@ def _permissions(permission_model, dotted_names):
     found = []
     for dotted in dict.fromkeys(dotted_names):
         app_label, codename = dotted.split(".")
-        found.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+        found += permission_model.objects.filter(content_type__app_label=app_label, codename=codename)
     return found
 
 

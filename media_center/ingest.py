@@ -48,15 +48,6 @@ def ingest_file(path, *, title, user=None, original_filename=None):
     return video
 
 
-@transaction.atomic
-def register_stored_source(video, extension):
-    """For an upload that went straight to storage (resumable or S3 multipart): queue it."""
-    video.source = source_name(video, extension)
-    video.save(update_fields=["source"])
-    pipeline.start(video)
-    return video
-
-
 def copy_with_progress(source, target, on_bytes, buffer_size=8 * 1024 * 1024):
     with open(source, "rb") as reader, open(target, "wb") as writer:
         while block := reader.read(buffer_size):

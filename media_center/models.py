@@ -173,3 +173,28 @@ class VideoJob(models.Model):
         if done_seconds is not None:
             fields["done_seconds"] = done_seconds
         VideoJob.objects.filter(pk=self.pk, worker=self.worker, status=self.Status.RUNNING).update(**fields)
+
+
+class VideoUpload(models.Model):
+    """A large upload in progress: resumable chunks to local disk, or an S3 multipart upload the
+    browser sends straight to the bucket. Becomes a Video when complete."""
+
+    class Mode(models.TextChoices):
+        LOCAL = "local", _("分片上传到服务器")
+        S3 = "s3", _("直传对象存储")
+
+    key = models.UUIDField(unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=255)
+    filename = models.CharField(max_length=255)
+    extension = models.CharField(max_length=10)
+    size = models.BigIntegerField()
+    received = models.BigIntegerField(default=0)
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    storage_name = models.CharField(max_length=500)
+    s3_upload_id = models.CharField(max_length=500, blank=True)
+    video = models.OneToOneField(Video, null=True, blank=True, on_delete=models.SET_NULL, related_name="upload")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.filename

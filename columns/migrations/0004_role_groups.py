@@ -1,23 +1,12 @@
 """Create the six role groups (编辑, 初审, 复审, 终审, 视频, 管理员) with their site-wide permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from columns.roles import create_role_groups
+from columns.roles import grant_role_permissions
 
 
 def create_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; a fresh database needs them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    create_role_groups(
-        apps.get_model("auth", "Group"),
-        apps.get_model("auth", "Permission"),
-        apps.get_model("wagtailcore", "Collection"),
-        apps.get_model("wagtailcore", "GroupCollectionPermission"),
-    )
+    grant_role_permissions(apps)
 
 
 class Migration(migrations.Migration):

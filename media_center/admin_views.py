@@ -1,0 +1,218 @@
+"""The video section of the admin: list with progress, resumable upload, cancel and retry."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import pipeline, uploads
+from .models import Video, VideoUpload
+
+
+def progress_text(video):
+    if video.status == Video.Status.TRANSCODING:
+        text = f"{video.progress * 100:.0f}%"
+        if video.eta_seconds:
+            minutes, seconds = divmod(video.eta_seconds, 60)
+            text += _("，约剩 %(m)d 分 %(s)d 秒") % {"m": minutes, "s": seconds}
+        if video.playable:
+            text += _("（已可边转边播）")
+        return text
+    if video.status == Video.Status.FAILED:
+        return video.failure_reason
+    return video.get_status_display()
+
+
+class VideoIndexView(generic.IndexView):
+    def get_list_display(self):
+        return [
+            "title",
+            Column("status", label=_("状态"), accessor="get_status_display"),
+            Column("progress", label=_("进度 / 原因"), accessor=progress_text),
+            Column("duration", label=_("时长"), accessor=lambda v: f"{v.duration // 60:.0f}:{v.duration % 60:02.0f}" if v.duration else "—"),
+            Column("created_at", label=_("上传时间"), accessor=lambda v: v.created_at.strftime("%Y-%m-%d %H:%M")),
+        ]
+
+
+class VideoEditView(generic.EditView):
+    template_name = "media_center/admin/edit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        video = self.object
+        context.update(
+            video=video,
+            progress=progress_text(video),
+            jobs=video.jobs.order_by("kind", "index"),
+            renditions=video.renditions.all(),
+            refresh=not video.is_finished,
+            size=filesizeformat(video.size_bytes or 0),
+        )
+        return context
+
+
+class UploadView(TemplateView):
+    template_name = "media_center/admin/upload.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("media_center.add_video"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        from .ingest import ACCEPTED_EXTENSIONS
+
+        return {
+            **super().get_context_data(**kwargs),
+            "accept": ",".join(ACCEPTED_EXTENSIONS),
+            "max_bytes": settings.VIDEO_MAX_UPLOAD_BYTES,
+            "max_size": filesizeformat(settings.VIDEO_MAX_UPLOAD_BYTES),
+            "start_url": reverse("media_center_upload:start"),
+            "header_title": _("上传视频"),
+        }
+
+
+def _own_upload(request, key):
+    if not request.user.has_perm("media_center.add_video"):
+        raise PermissionDenied
+    return get_object_or_404(VideoUpload, key=key, uploaded_by=request.user)
+
+
+def _error(message, status=400, **extra):
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+@require_POST
+def upload_start(request):
+    if not request.user.has_perm("media_center.add_video"):
+        raise PermissionDenied
+    try:
+        data = json.loads(request.body or b"{}")
+        upload = uploads.start(request.user, filename=str(data["filename"]), size=int(data["size"]), title=str(data.get("title", "")))
+    except ValidationError as error:
+        return _error(" ".join(error.messages))
+    except (KeyError, ValueError, TypeError):
+        return _error(_("请求格式不对。"))
+    return JsonResponse(_upload_state(upload))
+
+
+def upload_state(request, key):
+    return JsonResponse(_upload_state(_own_upload(request, key)))
+
+
+def _upload_state(upload):
+    return {
+        "key": str(upload.key),
+        "mode": upload.mode,
+        "received": upload.received,
+        "size": upload.size,
+        "chunk_bytes": uploads.CHUNK_BYTES if upload.mode == VideoUpload.Mode.LOCAL else uploads.S3_PART_BYTES,
+        "chunk_url": reverse("media_center_upload:chunk", args=(upload.key,)),
+        "parts_url": reverse("media_center_upload:parts", args=(upload.key,)),
+        "complete_url": reverse("media_center_upload:complete", args=(upload.key,)),
+    }
+
+
+@require_POST
+def upload_chunk(request, key):
+    upload = _own_upload(request, key)
+    try:
+        offset = int(request.GET["offset"])
+        length = int(request.headers.get("Content-Length", "0"))
+        received = uploads.append_chunk(upload, offset, request, length)
+    except uploads.OffsetMismatch as mismatch:
+        return _error(_("分片位置不对，请从服务器已收到的位置继续。"), status=409, received=mismatch.received)
+    except (KeyError, ValueError):
+        return _error(_("缺少分片位置。"))
+    except ValidationError as error:
+        return _error(" ".join(error.messages))
+    return JsonResponse({"received": received})
+
+
+@require_POST
+def upload_parts(request, key):
+    upload = _own_upload(request, key)
+    try:
+        numbers = [int(n) for n in json.loads(request.body)["numbers"]]
+        return JsonResponse({"urls": uploads.part_urls(upload, numbers)})
+    except ValidationError as error:
+        return _error(" ".join(error.messages))
+    except (KeyError, ValueError, TypeError):
+        return _error(_("请求格式不对。"))
+
+
+@require_POST
+def upload_complete(request, key):
+    upload = _own_upload(request, key)
+    try:
+        parts = json.loads(request.body or b"{}").get("parts")
+        video = uploads.complete(upload, parts)
+    except ValidationError as error:
+        return _error(" ".join(error.messages))
+    return JsonResponse({"video": video.pk, "edit_url": reverse("media_center_videos:edit", args=(video.pk,))})
+
+
+@require_POST
+def cancel(request, pk):
+    video = _changeable(request, pk)
+    pipeline.cancel(video)
+    messages.success(request, _("已取消“%s”的转码。") % video.title)
+    return redirect("media_center_videos:edit", pk)
+
+
+@require_POST
+def retry(request, pk):
+    video = _changeable(request, pk)
+    if video.status not in (Video.Status.FAILED, Video.Status.CANCELLED):
+        messages.error(request, _("只有失败或已取消的视频可以重新转码。"))
+    else:
+        pipeline.retry(video)
+        messages.success(request, _("已重新开始处理“%s”。") % video.title)
+    return redirect("media_center_videos:edit", pk)
+
+
+def _changeable(request, pk):
+    if not request.user.has_perm("media_center.change_video"):
+        raise PermissionDenied
+    return get_object_or_404(Video, pk=pk)
+
+
+class VideoViewSet(ModelViewSet):
+    model = Video
+    icon = "media"
+    menu_label = gettext_lazy("视频")
+    menu_order = 250
+    add_to_admin_menu = True
+    name = "media_center_videos"
+    url_prefix = "videos"
+    form_fields = ["title", "description", "is_public"]
+    search_fields = ["title", "description"]
+    list_filter = ["status", "is_public"]
+    index_view_class = VideoIndexView
+    edit_view_class = VideoEditView
+    add_view_class = UploadView
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        from django.urls import path
+
+        return super().get_urlpatterns() + [
+            path("<int:pk>/cancel/", cancel, name="cancel"),
+            path("<int:pk>/retry/", retry, name="retry"),
+        ]
+
+    def get_add_view_kwargs(self, **kwargs):
+        return {}
