@@ -34,15 +34,12 @@ def progress_text(video):
     return video.get_status_display()
 
 
-class VideoIndexView(generic.IndexView):
-    def get_list_display(self):
-        return [
-            "title",
-            Column("status", label=_("状态"), accessor="get_status_display"),
-            Column("progress", label=_("进度 / 原因"), accessor=progress_text),
-            Column("duration", label=_("时长"), accessor=lambda v: f"{v.duration // 60:.0f}:{v.duration % 60:02.0f}" if v.duration else "—"),
-            Column("created_at", label=_("上传时间"), accessor=lambda v: v.created_at.strftime("%Y-%m-%d %H:%M")),
-        ]
+def duration_text(video):
+    if not video.duration:
+        return "—"
+    minutes, seconds = divmod(int(round(video.duration)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 class VideoEditView(generic.EditView):
@@ -201,7 +198,13 @@ class VideoViewSet(ModelViewSet):
     form_fields = ["title", "description", "is_public"]
     search_fields = ["title", "description"]
     list_filter = ["status", "is_public"]
-    index_view_class = VideoIndexView
+    list_display = [
+        "title",
+        Column("status", label=gettext_lazy("状态"), accessor="get_status_display"),
+        Column("detail", label=gettext_lazy("进度 / 原因"), accessor=progress_text),
+        Column("duration", label=gettext_lazy("时长"), accessor=duration_text),
+        Column("created_at", label=gettext_lazy("上传时间"), accessor=lambda video: f"{video.created_at:%Y-%m-%d %H:%M}"),
+    ]
     edit_view_class = VideoEditView
     add_view_class = UploadView
     copy_view_enabled = False

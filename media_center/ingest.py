@@ -1,6 +1,5 @@
 """Turning a file someone hands us into a Video row and its first job."""
 
-import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -36,21 +35,34 @@ def source_name(video, extension):
 
 
 @transaction.atomic
-def ingest_file(path, *, title, user=None, original_filename=None):
-    """Copy a local file into storage as a new video and queue its processing."""
+def ingest_file(path, *, title, user=None, original_filename=None, is_public=False, on_bytes=None):
+    """Copy a local file into storage as a new video and queue its processing.
+
+    The file is streamed, never read whole; `on_bytes(n)` hears of every block copied.
+    """
     path = Path(path)
     original_filename = original_filename or path.name
     extension = check_upload(original_filename, path.stat().st_size)
-    video = Video.objects.create(title=title, uploaded_by=user, original_filename=original_filename[:255])
-    video.source = storage.store(path, source_name(video, extension))
+    video = Video.objects.create(
+        title=title, uploaded_by=user, original_filename=original_filename[:255], is_public=is_public
+    )
+    with open(path, "rb") as handle:
+        video.source = storage.store_stream(_Counting(handle, on_bytes or (lambda size: None)), source_name(video, extension))
     video.save(update_fields=["source"])
     pipeline.start(video)
     return video
 
 
-def copy_with_progress(source, target, on_bytes, buffer_size=8 * 1024 * 1024):
-    with open(source, "rb") as reader, open(target, "wb") as writer:
-        while block := reader.read(buffer_size):
-            writer.write(block)
-            on_bytes(len(block))
-    shutil.copystat(source, target)
+class _Counting:
+    """A file wrapper that reports how much has been read (for progress bars)."""
+
+    def __init__(self, handle, on_read):
+        self.handle, self.on_read, self.name = handle, on_read, handle.name
+
+    def read(self, size=-1):
+        data = self.handle.read(size)
+        self.on_read(len(data))
+        return data
+
+    def __getattr__(self, name):  # seek, tell, closed… as the real file
+        return getattr(self.handle, name)

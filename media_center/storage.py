@@ -45,7 +45,11 @@ def local_copy(name, work_dir):
 
 def store(local_file, name):
     with open(local_file, "rb") as handle:
-        return _save(name, File(handle, name=Path(name).name))
+        return store_stream(handle, name)
+
+
+def store_stream(handle, name):
+    return _save(name, File(handle, name=Path(name).name))
 
 
 def store_text(text, name):
