@@ -31,7 +31,7 @@ def progress_text(video):
         return text
     if video.status == Video.Status.FAILED:
         return video.failure_reason
-    return video.get_status_display()
+    return "100%" if video.status == Video.Status.READY else "—"
 
 
 def duration_text(video):

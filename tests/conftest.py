@@ -6,6 +6,7 @@ from columns.models import HomePage, SeriesPage
 from columns.roles import assign_roles, ensure_editorial_setup
 from columns.sync import sync_taxonomy
 from tests.factories import UserFactory
+from tests.media import generate_video
 
 
 @pytest.fixture(scope="session")
@@ -81,3 +82,37 @@ def make_staff(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def isolated_video_storage(settings, tmp_path):
+    """A video storage and work folder of this test's own, so tests never share or leave video files."""
+    from django.core.files.storage import storages
+
+    videos = settings.STORAGES["videos"]
+    settings.STORAGES = {**settings.STORAGES, "videos": {**videos, "OPTIONS": {**videos["OPTIONS"], "location": tmp_path / "private"}}}
+    settings.VIDEO_WORK_DIR = tmp_path / "work"
+    storages._storages = {}
+    yield tmp_path
+    storages._storages = {}
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def small_video(media_dir):
+    return generate_video(media_dir / "small.mp4", seconds=3)
+
+
+@pytest.fixture
+def ready_video(small_video, django_capture_on_commit_callbacks, db):
+    from media_center.ingest import ingest_file
+
+    with django_capture_on_commit_callbacks(execute=True):
+        video = ingest_file(small_video, title="招聘会回放")
+    video.refresh_from_db()
+    assert video.status == "ready", video.failure_reason
+    return video

@@ -9,7 +9,7 @@ from PIL import Image
 from media_center import storage
 from media_center.ingest import ingest_file
 from media_center.models import Video
-from tests.media_center.conftest import generate_video
+from tests.media import generate_video
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import pytest
 from media_center import storage
 from media_center.ingest import ingest_file
 from media_center.models import Video, VideoJob
-from tests.media_center.conftest import generate_video
+from tests.media import generate_video
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from media_center.ffmpeg import playlists
 from media_center.ingest import ingest_file
 from media_center.models import Video, VideoJob
 from media_center.pipeline import requeue_stalled_jobs
-from tests.media_center.conftest import generate_video
+from tests.media import generate_video
 
 REPO = Path(__file__).resolve().parents[2]
 STALE_SECONDS = 3

@@ -1,0 +1,53 @@
+"""The admin's resumable upload, in Chromium: small chunks, one dropped on the way, a ready video at the end."""
+
+import pytest
+
+from columns.roles import assign_roles
+from media_center.models import Video
+from tests.factories import UserFactory
+from tests.media import generate_video
+
+PASSWORD = "pass-for-tests"
+
+
+@pytest.fixture
+def video_staff(site_after_flush):
+    user = UserFactory(username="shipin", password=PASSWORD)
+    assign_roles(user, ["视频"])
+    return user
+
+
+def test_upload_survives_a_dropped_chunk_and_the_video_becomes_ready(
+    new_page, live_server, video_staff, tmp_path, monkeypatch, screenshot, isolated_video_storage
+):
+    monkeypatch.setattr("media_center.uploads.CHUNK_BYTES", 64 * 1024)
+    source = generate_video(tmp_path / "招聘会.mp4", seconds=3)
+    page = new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "shipin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+    dropped = []
+
+    def drop_second_chunk(route):
+        if "offset=65536" in route.request.url and not dropped:
+            dropped.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/chunk/**", drop_second_chunk)
+    page.goto(f"{live_server.url}/admin/videos/new/")
+    page.fill("#video-title", "春风行动直播招聘会")
+    page.set_input_files("#video-file", str(source))
+    page.get_by_role("button", name="开始上传").click()
+    page.wait_for_url("**/admin/videos/edit/*/", timeout=120_000)
+    screenshot(page, "video-uploaded")
+
+    assert dropped, "the test meant to drop a chunk"
+    video = Video.objects.get(title="春风行动直播招聘会")
+    assert video.original_filename == "招聘会.mp4"
+    assert video.size_bytes == source.stat().st_size
+    assert video.status == Video.Status.READY, video.failure_reason
