@@ -138,6 +138,8 @@ class VideoJob(models.Model):
     end = models.FloatField(default=0.0)
     done_seconds = models.FloatField(default=0.0)
     chunk_file = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = VideoJobQuerySet.as_manager()
 
@@ -161,7 +163,10 @@ class VideoJob(models.Model):
         claimable = Q(status=self.Status.PENDING) | Q(status=self.Status.RUNNING, heartbeat_at__lt=now - stale_after())
         won = (
             VideoJob.objects.filter(claimable, pk=self.pk, attempts__lt=MAX_ATTEMPTS)
-            .update(status=self.Status.RUNNING, worker=worker, heartbeat_at=now, attempts=models.F("attempts") + 1, error="")
+            .update(
+                status=self.Status.RUNNING, worker=worker, heartbeat_at=now, started_at=now,
+                attempts=models.F("attempts") + 1, error="",
+            )  # fmt: skip
             == 1
         )
         if won:

@@ -66,7 +66,7 @@ def run_job(job_id):
         return
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
-    VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.DONE, done_seconds=job.duration)
+    VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.DONE, done_seconds=job.duration, finished_at=timezone.now())
     _after(job)
 
 

@@ -41,7 +41,12 @@ def prepare(job, work_dir, progress, should_cancel):
         facts = probe(source)
         _save_facts(video, facts)
         chunks = split_into_chunks(
-            source, work_dir / "chunks", chunk_seconds=settings.VIDEO_CHUNK_SECONDS, timeout=timeout_for(facts.duration)
+            source,
+            work_dir / "chunks",
+            duration=facts.duration,
+            chunk_seconds=settings.VIDEO_CHUNK_SECONDS,
+            first_seconds=settings.VIDEO_FIRST_CHUNK_SECONDS,
+            timeout=timeout_for(facts.duration),
         )
     rungs = rungs_for(facts.width, facts.height)
     with transaction.atomic():
@@ -58,14 +63,18 @@ def prepare(job, work_dir, progress, should_cancel):
                 },
             )
         jobs = []
-        if facts.has_audio:
-            jobs.append(VideoJob(video=video, kind=VideoJob.Kind.AUDIO, end=facts.duration))
         for chunk in chunks:
             name = f"{video.prefix}/work/{chunk.path.name}"
             storage.store(chunk.path, name)
             jobs.append(VideoJob(video=video, kind=VideoJob.Kind.CHUNK, index=chunk.index, start=chunk.start, end=chunk.end, chunk_file=name))
-        jobs.insert(min(len(jobs), 2), VideoJob(video=video, kind=VideoJob.Kind.THUMBNAILS, end=facts.duration))
-        VideoJob.objects.bulk_create(jobs, ignore_conflicts=True)
+        # Queue order is creation order: the short first chunk and the sound make the replay playable,
+        # then the thumbnails, then the rest of the chunks in order.
+        extras = [VideoJob(video=video, kind=VideoJob.Kind.THUMBNAILS, end=facts.duration)]
+        if facts.has_audio:
+            extras.insert(0, VideoJob(video=video, kind=VideoJob.Kind.AUDIO, end=facts.duration))
+        jobs[1:1] = extras
+        for job in jobs:  # one by one: bulk_create does not promise primary keys in list order everywhere
+            job.save()
         Video.objects.filter(pk=video.pk).update(status=Video.Status.TRANSCODING, transcode_started_at=timezone.now())
 
 

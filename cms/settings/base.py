@@ -167,6 +167,7 @@ STORAGES = {
 VIDEO_MAX_UPLOAD_BYTES = int(os.environ.get("VIDEO_MAX_UPLOAD_BYTES", 8 * 1024**3))
 VIDEO_SIGNED_URL_SECONDS = 6 * 3600
 VIDEO_CHUNK_SECONDS = int(os.environ.get("VIDEO_CHUNK_SECONDS", 120))
+VIDEO_FIRST_CHUNK_SECONDS = int(os.environ.get("VIDEO_FIRST_CHUNK_SECONDS", 30))
 VIDEO_JOB_STALE_SECONDS = int(os.environ.get("VIDEO_JOB_STALE_SECONDS", 90))
 
 # Wagtail's page editor can post many fields on long StreamFields.
