@@ -84,12 +84,17 @@ def _after(job):
         )
         return
     if job.kind in (VideoJob.Kind.CHUNK, VideoJob.Kind.AUDIO):
-        with transaction.atomic():
-            Video.objects.select_for_update().get(pk=video.pk)  # one playlist writer at a time
-            if steps.write_playlists(video, finished=False):
-                Video.objects.filter(pk=video.pk).update(playable=True)
+        refresh_playlists(video)
         update_progress(video.pk)
     _maybe_finish(video)
+
+
+def refresh_playlists(video):
+    """Rewrite the growing playlists from what is stored now; the replay is playable once they have a chunk."""
+    with transaction.atomic():
+        Video.objects.select_for_update().get(pk=video.pk)  # one playlist writer at a time
+        if steps.write_playlists(video, finished=False):
+            Video.objects.filter(pk=video.pk, playable=False).update(playable=True)
 
 
 def _maybe_finish(video):
@@ -109,6 +114,9 @@ def _progress_reporter(job):
         job.beat(done_seconds=min(seconds_done, job.duration) if job.kind == VideoJob.Kind.CHUNK else None)
         if job.kind == VideoJob.Kind.CHUNK:
             update_progress(job.video_id)
+        elif job.kind == VideoJob.Kind.AUDIO and not job.video.playable:
+            refresh_playlists(job.video)  # the chunks done may now have their sound
+            job.video.playable = Video.objects.filter(pk=job.video_id, playable=True).exists()
 
     return report
 

@@ -122,15 +122,36 @@ def encode_chunk(job, work_dir, progress, should_cancel):
 
 
 def encode_sound(job, work_dir, progress, should_cancel):
+    """The sound of a two-hour recording takes a while to encode: its segments are stored as they
+    come, so the replay can start with the first chunk instead of waiting for the last second of sound."""
     video = job.video
     out = work_dir / "audio"
     out.mkdir(parents=True)
+    prefix = f"{video.prefix}/hls/audio"
+    stored = set()
+
+    def store_and_report(seconds):
+        _store_finished_segments(out / "audio.m3u8", prefix, stored)
+        progress(seconds)
+
     with storage.local_copy(video.source, work_dir) as source:
         encode_audio(
             source, out, offset=video.audio_offset, timeout=timeout_for(video.duration),
-            on_progress=progress, should_cancel=should_cancel,
+            on_progress=store_and_report, should_cancel=should_cancel,
         )  # fmt: skip
-    _store_tree(out, f"{video.prefix}/hls/audio")
+    _store_tree(out, prefix)
+
+
+def _store_finished_segments(local_playlist, prefix, stored):
+    """Store the segments ffmpeg has finished (those its playlist lists), then the playlist itself."""
+    if not local_playlist.exists():
+        return
+    text = local_playlist.read_text()
+    for segment in playlists.read_segments(text):
+        if segment.uri not in stored:
+            storage.store(local_playlist.parent / segment.uri, f"{prefix}/{segment.uri}")
+            stored.add(segment.uri)
+    storage.store_text(text, f"{prefix}/audio.m3u8")
 
 
 def make_thumbnails(job, work_dir, progress, should_cancel):
@@ -205,19 +226,29 @@ def _rungs(video):
     return tuple(by_name.get(rung.name, rung) for rung in chosen)
 
 
+def _sound_stored_until(video):
+    """Seconds of the recording whose sound is in storage (all of it when there is none to wait for)."""
+    if not video.has_audio or video.jobs.filter(kind=VideoJob.Kind.AUDIO, status=VideoJob.Status.DONE).exists():
+        return float("inf")
+    name = f"{video.prefix}/hls/{AUDIO_PLAYLIST}"
+    if not storage.exists(name):
+        return 0.0
+    return sum(segment.duration for segment in _segments(name))
+
+
 def write_playlists(video, *, finished):
     """Join the chunks done so far (in order, up to the first missing one) into each rung's playlist.
 
     Returns True once the replay can start: the first chunk and the sound are stored.
     """
     chunks = list(video.jobs.filter(kind=VideoJob.Kind.CHUNK).order_by("index"))
+    sound_until = _sound_stored_until(video)
     ready = []
     for chunk in chunks:
-        if chunk.status != VideoJob.Status.DONE:
+        if chunk.status != VideoJob.Status.DONE or chunk.end > sound_until + 0.5:
             break
         ready.append(chunk)
-    audio_done = not video.has_audio or video.jobs.filter(kind=VideoJob.Kind.AUDIO, status=VideoJob.Status.DONE).exists()
-    if not ready or not audio_done:
+    if not ready:
         return False
     complete = finished or len(ready) == len(chunks)
     variants = []

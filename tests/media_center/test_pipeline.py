@@ -107,3 +107,41 @@ def test_replay_is_playable_after_the_first_chunk_while_the_rest_wait(media_dir,
 
     pipeline.run_job(video.jobs.get(kind=VideoJob.Kind.CHUNK, index=2).pk)
     assert "c00002_" not in storage.read_text(f"{video.prefix}/hls/240p/index.m3u8"), "chunks join in order only"
+
+
+def test_sound_is_stored_segment_by_segment_while_it_encodes(tmp_path):
+    from media_center.steps import _store_finished_segments
+
+    local = tmp_path / "audio"
+    local.mkdir()
+    for name in ("audio_00000.ts", "audio_00001.ts", "audio_00002.ts"):  # the last one still being written
+        (local / name).write_bytes(b"G" * 188)
+    (local / "audio.m3u8").write_text("#EXTM3U\n#EXTINF:4.0,\naudio_00000.ts\n#EXTINF:4.0,\naudio_00001.ts\n")
+    stored = set()
+
+    _store_finished_segments(local / "audio.m3u8", "videos/9/hls/audio", stored)
+
+    assert storage.list_files("videos/9/hls/audio") == [
+        "videos/9/hls/audio/audio.m3u8",
+        "videos/9/hls/audio/audio_00000.ts",
+        "videos/9/hls/audio/audio_00001.ts",
+    ]
+
+
+def test_a_chunk_is_not_published_before_its_sound_is_stored(media_dir, settings, django_capture_on_commit_callbacks):
+    from media_center import pipeline
+
+    settings.VIDEO_CHUNK_SECONDS = 2
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "video"]}}
+    source = generate_video(media_dir / "sound-later.mp4", seconds=4, size="320x240")
+    with django_capture_on_commit_callbacks(execute=True):
+        video = ingest_file(source, title="先画面后声音")
+    pipeline.run_job(video.jobs.get(kind=VideoJob.Kind.PREPARE).pk)
+
+    pipeline.run_job(video.jobs.get(kind=VideoJob.Kind.CHUNK, index=0).pk)
+    video.refresh_from_db()
+    assert not video.playable
+
+    pipeline.run_job(video.jobs.get(kind=VideoJob.Kind.AUDIO).pk)
+    video.refresh_from_db()
+    assert video.playable
