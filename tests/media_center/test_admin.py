@@ -6,7 +6,6 @@ from django.core.files.storage import storages
 from media_center import storage
 from media_center.models import Video, VideoUpload
 from media_center.uploads import CHUNK_BYTES
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +66,7 @@ def test_chunk_larger_than_allowed_is_refused(video_staff):
     assert response.status_code == 400
 
 
-def test_another_persons_upload_cannot_be_touched(video_staff, client, make_staff, small_video):
+def test_another_persons_upload_cannot_be_touched(video_staff, make_staff):
     state = start(video_staff, "a.mp4", 100).json()
     from django.test import Client
 
