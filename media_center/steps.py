@@ -119,6 +119,14 @@ def encode_chunk(job, work_dir, progress, should_cancel):
             should_cancel=should_cancel,
         )
     _store_tree(out, f"{video.prefix}/hls")
+    segments = {
+        rung.name: [
+            [segment.uri, segment.duration]
+            for segment in playlists.read_segments((out / rung.name / f"{chunk_prefix(job.index)}.m3u8").read_text())
+        ]
+        for rung in rungs
+    }
+    VideoJob.objects.filter(pk=job.pk).update(segments=segments)
 
 
 def encode_sound(job, work_dir, progress, should_cancel):
@@ -253,9 +261,7 @@ def write_playlists(video, *, finished):
     complete = finished or len(ready) == len(chunks)
     variants = []
     for rendition in video.renditions.all():
-        segments = []
-        for chunk in ready:
-            segments += _segments(f"{video.prefix}/hls/{rendition.name}/{chunk_prefix(chunk.index)}.m3u8")
+        segments = [playlists.Segment(uri, seconds) for chunk in ready for uri, seconds in chunk.segments[rendition.name]]
         storage.store_text(playlists.media_playlist(segments, finished=complete), rendition.playlist)
         variants.append(
             playlists.Variant(

@@ -37,3 +37,9 @@ def s3_video_storage(s3_endpoint, settings, request):
     }  # fmt: skip
     storages._storages = {}
     return seaweedfs.client(s3_endpoint), bucket
+
+
+@pytest.fixture
+def tasks_held(settings):
+    """Enqueued tasks are recorded, not run: the test runs each job itself, in the order it wants."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "video"]}}

@@ -11,8 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def job(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "video"]}}
+def job(tasks_held):
     video = Video.objects.create(title="任务", status=Video.Status.TRANSCODING)
     return VideoJob.objects.create(video=video, kind=VideoJob.Kind.CHUNK, index=0, end=120)
 

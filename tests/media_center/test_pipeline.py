@@ -85,11 +85,10 @@ def test_silent_video_gets_no_audio_rendition(media_dir, django_capture_on_commi
     assert "TYPE=AUDIO" not in storage.read_text(video.master_playlist)
 
 
-def test_replay_is_playable_after_the_first_chunk_while_the_rest_wait(media_dir, settings, django_capture_on_commit_callbacks):
+def test_replay_is_playable_after_the_first_chunk_while_the_rest_wait(media_dir, settings, tasks_held, django_capture_on_commit_callbacks):
     from media_center import pipeline
 
     settings.VIDEO_CHUNK_SECONDS = 2
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "video"]}}
     source = generate_video(media_dir / "growing.mp4", seconds=6, size="320x240")
     with django_capture_on_commit_callbacks(execute=True):
         video = ingest_file(source, title="边转边播")
@@ -128,11 +127,10 @@ def test_sound_is_stored_segment_by_segment_while_it_encodes(tmp_path):
     ]
 
 
-def test_a_chunk_is_not_published_before_its_sound_is_stored(media_dir, settings, django_capture_on_commit_callbacks):
+def test_a_chunk_is_not_published_before_its_sound_is_stored(media_dir, settings, tasks_held, django_capture_on_commit_callbacks):
     from media_center import pipeline
 
     settings.VIDEO_CHUNK_SECONDS = 2
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "video"]}}
     source = generate_video(media_dir / "sound-later.mp4", seconds=4, size="320x240")
     with django_capture_on_commit_callbacks(execute=True):
         video = ingest_file(source, title="先画面后声音")
