@@ -20,8 +20,9 @@ if [[ $(id -u) -eq 0 ]]; then
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
   sudo=(sudo -n)
 else
-  echo "缺少系统软件包：${missing[*]}。请以 root 运行：apt-get install -y ${missing[*]}" >&2
-  exit 1
+  # Not fatal: the site runs without them; videos and browser tests need them and will say so.
+  echo "警告：缺少系统软件包 ${missing[*]}，且没有权限安装。请以 root 运行：apt-get install -y ${missing[*]}" >&2
+  exit 0
 fi
 echo "安装系统软件包：${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
