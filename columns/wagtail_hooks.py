@@ -46,6 +46,17 @@ def warn_about_typos(request, page):
         messages.warning(request, _("可能有错别字：%s") % "；".join(hit.describe() for hit in hits))
 
 
+@hooks.register("before_edit_page")
+def warn_reviewers_about_sensitive_words(request, page):
+    """Why 通过 is missing: the article in review holds a word that was added to the list since."""
+    task = page.current_workflow_task
+    if request.method != "GET" or task is None or not hasattr(task.specific, "sensitive_words_in"):
+        return
+    hits = task.specific.sensitive_words_in(page)
+    if hits:
+        messages.error(request, _("含有敏感词，不能通过：%s。请退回修改。") % "；".join(hit.describe() for hit in hits))
+
+
 @hooks.register("after_edit_page")
 def send_edited_page_back_to_first_review(request, page):
     """An edit during review must be looked at again from 初审, not only by the step it happened at."""

@@ -26,18 +26,30 @@ class GroupReviewTask(AbstractGroupApprovalTask):
         revision = obj.latest_revision
         return revision is not None and revision.user_id == user.pk
 
+    def sensitive_words_in(self, obj):
+        """The word list can change while an article waits: what would be approved is checked again."""
+        from ..content_checks import article_texts, find_sensitive_words
+
+        revision = obj.latest_revision
+        if revision is None:
+            return []
+        content = revision.as_object()
+        fields = ("title", "subtitle", "summary", "body")
+        return find_sensitive_words(article_texts(*(getattr(content, name, "") for name in fields)))
+
     def get_actions(self, obj, user):
         if not self.user_can_access_editor(obj, user):
             return []
         actions = [("reject", _("退回修改"), True)]
-        if not self.is_own_revision(obj, user):
+        if not self.is_own_revision(obj, user) and not self.sensitive_words_in(obj):
             actions += [("approve", _("通过"), False), ("approve", _("通过并留言"), True)]
         return actions
 
     def on_action(self, task_state, user, action_name, **kwargs):
         # The editor can save a change and approve in one request: check again after the save.
         # The after_edit_page hook then sends the changed article back to the first step.
-        if action_name == "approve" and self.is_own_revision(task_state.workflow_state.content_object, user):
+        content = task_state.workflow_state.content_object
+        if action_name == "approve" and (self.is_own_revision(content, user) or self.sensitive_words_in(content)):
             return None
         return super().on_action(task_state, user, action_name, **kwargs)
 

@@ -100,6 +100,21 @@ def test_typo_is_a_warning_that_does_not_block_submission(editor, series):
     assert ArticlePage.objects.get(title="再接再励创佳绩").current_workflow_task.name == "初审"
 
 
+def test_a_word_added_while_the_article_waits_stops_its_approval(make_staff, editor, series):
+    editor.add_article(series, action="submit", title="文体活动报名开始")
+    article = ArticlePage.objects.get(title="文体活动报名开始")
+    SensitiveWord.objects.create(word="报名")
+    reviewer = PageEditor(Client(), make_staff("chushen", roles=["初审"]))
+
+    refused = reviewer.approve(article)
+    warning = reviewer.client.get(f"/admin/pages/{article.pk}/edit/")
+
+    article.refresh_from_db()
+    assert article.current_workflow_task.name == "初审"
+    assert refused.status_code in (302, 403)
+    assert "敏感词「报名」（标题）" in warning.content.decode()
+
+
 def test_word_lists_are_editable_in_the_admin_by_administrators(client, make_staff):
     client.force_login(make_staff("guanli", roles=["管理员"]))
     response = client.post("/admin/snippets/columns/sensitiveword/add/", {"word": "违禁词", "note": "测试"})
