@@ -212,8 +212,7 @@ def _fetch(prefix, segments, target_dir):
             target.symlink_to(local)
         else:
             with storage.video_storage().open(f"{prefix}/{segment.uri}", "rb") as remote, open(target, "wb") as handle:
-                for block in iter(lambda: remote.read(8 * 1024 * 1024), b""):
-                    handle.write(block)
+                shutil.copyfileobj(remote, handle, storage.COPY_BUFFER)
         names.append(segment.uri)
     return names
 
