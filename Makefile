@@ -19,7 +19,14 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed-runtime
 	$(PY) -m pip install -q -r requirements-test.txt
 	touch $@
 
-install: $(VENV)/.installed-runtime
+install: $(VENV)/.installed-runtime static/vendor/hls.min.js
+
+# The player's hls.js comes from the npm registry, pinned by package-lock.json; never from a CDN.
+static/vendor/hls.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "需要 Node.js 与 npm 来安装播放器 (hls.js)：apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/hls.js/dist/hls.min.js $@
 
 system-packages:
 	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
@@ -39,12 +46,12 @@ run: setup
 	@echo "================================================================"
 	honcho start -f Procfile
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test static/vendor/hls.min.js
 	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium \
 		/usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
 	$(PY) -m pytest
 
-bench: $(VENV)/.installed-test system-packages
+bench: $(VENV)/.installed-test static/vendor/hls.min.js system-packages
 	@for script in bench/*.py; do echo "# $$script"; $(PY) $$script || exit 1; done
 
 clean:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("videos/", include("media_center.urls")),
+    path("stats/", include("stats.urls")),
+    path("", include("columns.urls")),
 ]
 
 if settings.DEBUG:

@@ -26,7 +26,7 @@ ROLE_PERMISSIONS = {
     EDITOR: ["wagtailadmin.access_admin", "media_center.view_video"],
     FIRST_REVIEW: ["wagtailadmin.access_admin", "media_center.view_video"],
     SECOND_REVIEW: ["wagtailadmin.access_admin", "media_center.view_video"],
-    FINAL_REVIEW: ["wagtailadmin.access_admin", "media_center.view_video"],
+    FINAL_REVIEW: ["wagtailadmin.access_admin", "media_center.view_video", "stats.view_dailycount"],
     VIDEO: ["wagtailadmin.access_admin", "media_center.add_video", "media_center.change_video", "media_center.view_video"],
     ADMINISTRATOR: [
         "wagtailadmin.access_admin",
@@ -35,6 +35,8 @@ ROLE_PERMISSIONS = {
         "media_center.delete_video",
         "media_center.view_video",
         "columns.manage_taxonomy",
+        "columns.change_sitesettings",
+        "stats.view_dailycount",
         "columns.add_sensitiveword",
         "columns.change_sensitiveword",
         "columns.delete_sensitiveword",

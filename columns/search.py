@@ -127,6 +127,12 @@ def segment_query(query):
     return query
 
 
+def highlight_words(query):
+    """What to mark in results: the query's words and, for a word the text may have cut apart, its pieces."""
+    words = query_words(query)
+    return words + [piece for word in words for piece in pieces_of(word) if piece not in words]
+
+
 def highlight(text, words):
     """`text` escaped for HTML, with each of `words` wrapped in <mark>."""
     if not text:

@@ -195,7 +195,7 @@ class VideoViewSet(ModelViewSet):
     add_to_admin_menu = True
     name = "media_center_videos"
     url_prefix = "videos"
-    form_fields = ["title", "description", "is_public"]
+    form_fields = ["title", "description", "chapters", "is_public"]
     search_fields = ["title", "description"]
     list_filter = ["status", "is_public"]
     list_display = [

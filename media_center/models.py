@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
+
+from .chapters import ChapterError, parse_chapters
 
 MAX_ATTEMPTS = 3
 
@@ -15,6 +18,12 @@ MAX_ATTEMPTS = 3
 def stale_after():
     """A running job that has not reported for this long is presumed dead (it reports every few seconds)."""
     return timedelta(seconds=settings.VIDEO_JOB_STALE_SECONDS)
+
+
+class VideoQuerySet(models.QuerySet):
+    def public(self):
+        """What anyone may watch: made public by a published article, and playable."""
+        return self.filter(Q(status="ready") | Q(playable=True), is_public=True).order_by("-created_at")
 
 
 class Video(index.Indexed, models.Model):
@@ -53,12 +62,25 @@ class Video(index.Indexed, models.Model):
 
     poster = models.CharField(_("封面帧"), max_length=500, blank=True)
     storyboard = models.CharField(_("预览图 WebVTT"), max_length=500, blank=True)
+    chapters = models.TextField(
+        _("章节"),
+        blank=True,
+        help_text=_("每行一章：时间 标题，如“12:30 第二家企业：新能源专场”。播放器进度条上会显示章节。"),
+    )
 
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     transcode_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     ready_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    search_fields = [index.SearchField("title"), index.SearchField("description"), index.FilterField("status")]
+    objects = VideoQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.SearchField("description"),
+        index.SearchField("chapters"),
+        index.FilterField("status"),
+        index.FilterField("is_public"),
+    ]
 
     class Meta:
         verbose_name = _("视频")
@@ -67,6 +89,27 @@ class Video(index.Indexed, models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        try:
+            parse_chapters(self.chapters, self.duration)
+        except ChapterError as error:
+            raise ValidationError({"chapters": str(error)})
+
+    @property
+    def chapter_list(self):
+        return parse_chapters(self.chapters, self.duration)
+
+    def fallback_rendition(self):
+        """The MP4 for players without HLS: 720p where there is one, the file most phones handle well."""
+        renditions = [rendition for rendition in self.renditions.all() if rendition.mp4]
+        fitting = [rendition for rendition in renditions if min(rendition.width, rendition.height) <= 720]
+        return (fitting or renditions or [None])[0]
+
+    @property
+    def is_watchable_by_public(self):
+        return self.is_public and (self.status == self.Status.READY or self.playable)
 
     @property
     def prefix(self):

@@ -16,12 +16,13 @@ from .models import Video
 
 SALT = "media_center.playback"
 URI_ATTRIBUTE = re.compile(r'URI="([^"]+)"')
+STORYBOARD_CUE = re.compile(r"^([\w.-]+\.jpg)(#xywh=[\d,]+)$", re.MULTILINE)
 
 
 def can_watch(user, video):
     if user.is_authenticated and user.has_perm("wagtailadmin.access_admin"):
         return True
-    return video.is_public and (video.status == Video.Status.READY or video.playable)
+    return video.is_watchable_by_public
 
 
 def sign(video, name):
@@ -51,6 +52,20 @@ def file_url(video, name):
 def playlist_url(video, name):
     path = relative_name(video, name)
     return f"{reverse('media_center:playlist', args=(video.pk, path))}?token={sign(video, name)}"
+
+
+def rewrite_storyboard(video, name, text):
+    """Point each cue's sprite ("storyboard_001.jpg#xywh=0,0,160,90") at its signed URL."""
+    folder = name.rsplit("/", 1)[0]
+    signed = {}
+
+    def sprite_url(match):
+        sprite = match.group(1)
+        if sprite not in signed:
+            signed[sprite] = file_url(video, f"{folder}/{sprite}")
+        return f"{signed[sprite]}{match.group(2)}"
+
+    return STORYBOARD_CUE.sub(sprite_url, text)
 
 
 def rewrite_playlist(video, name, text):

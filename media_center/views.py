@@ -4,10 +4,13 @@ import mimetypes
 import re
 
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from columns.caching import depends_on
+
 from . import playback, storage
+from .chapters import chapters_vtt
 from .models import Video
 
 RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
@@ -20,6 +23,43 @@ def _video_and_name(video_id, path):
         raise Http404
     video = get_object_or_404(Video, pk=video_id)
     return video, f"{video.prefix}/{path}"
+
+
+def _watchable(request, video_id):
+    video = get_object_or_404(Video, pk=video_id)
+    if not playback.can_watch(request.user, video):
+        raise Http404("没有这个视频，或者它还没有公开。")
+    return video
+
+
+@require_GET
+def watch(request, video_id):
+    video = _watchable(request, video_id)
+    if video.is_watchable_by_public:
+        depends_on(request, f"video:{video.pk}")
+    return render(request, "media_center/video_page.html", {"video": video})
+
+
+@require_GET
+def storyboard(request, video_id):
+    """The seek-bar thumbnails' WebVTT, its sprite addresses signed like every other file."""
+    video = _watchable(request, video_id)
+    if not video.storyboard or not storage.exists(video.storyboard):
+        raise Http404
+    text = playback.rewrite_storyboard(video, video.storyboard, storage.read_text(video.storyboard))
+    response = HttpResponse(text, content_type=CONTENT_TYPES[".vtt"])
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def chapters(request, video_id):
+    video = _watchable(request, video_id)
+    if not video.chapters.strip():
+        raise Http404
+    response = HttpResponse(chapters_vtt(video.chapter_list), content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @require_GET

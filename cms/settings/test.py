@@ -21,3 +21,6 @@ if os.environ.get("UMC_TASKS") != "database":
 # A file, not memory, for SQLite: worker processes started by tests must see the same database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+
+# One process: memory is enough, and nothing cached survives into the next run.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "umc-test"}}

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
@@ -12,18 +13,40 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
+from ..caching import depends_on, page_tag
 from ..content_checks import article_texts, find_sensitive_words
 from ..permissions import FixedStructurePermissionTester
 from ..taxonomy import load_taxonomy
 
 TAXONOMY = load_taxonomy()
 ARTICLES_PER_PAGE = 20
+LIST_COVER_FILTER = "fill-240x160"
+LEAD_COVER_FILTER = "fill-750x420"
+HOME_ARTICLES_PER_COLUMN = 4
+HOME_VIDEOS = 4
 ORIGINAL_SOURCE = "本站原创"
 SLUG_TAIL_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def article_listing(queryset, cover_filter=LIST_COVER_FILTER):
+    """Live articles, newest first, with what a list shows fetched up front: no query per item.
+
+    The body is left in the database (lists never show it); covers and their list-size renditions
+    come in two queries whatever the number of items.
+    """
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=cover_filter)
+    return (
+        queryset.live()
+        .defer("body")
+        .select_related("cover_image")
+        .prefetch_related(Prefetch("cover_image__renditions", queryset=renditions))
+        .order_by("-date_published", "-pk")
+    )
 
 
 def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
@@ -36,7 +59,18 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
         return paginator.page(paginator.num_pages)
 
 
-class FixedStructurePage(Page):
+class CachedPage:
+    """A page served from the whole-page cache until it, or a listing it shows, changes."""
+
+    def cache_dependencies(self):
+        return [page_tag(self)]
+
+    def serve(self, request, *args, **kwargs):
+        depends_on(request, *self.cache_dependencies())
+        return super().serve(request, *args, **kwargs)
+
+
+class FixedStructurePage(CachedPage, Page):
     """A page whose place, slug and existence come from the taxonomy file, not from the admin."""
 
     intro = models.TextField(_("简介"), blank=True)
@@ -65,19 +99,43 @@ class FixedStructurePage(Page):
 
 
 class HomePage(FixedStructurePage):
+    lead_article = models.ForeignKey(
+        "columns.ArticlePage",
+        verbose_name=_("头条"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("首页顶部的头条文章；不选则用最新一篇有封面图的文章"),
+    )
+
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["columns.ColumnPage"]
+    content_panels = FixedStructurePage.content_panels + [FieldPanel("lead_article")]
 
     class Meta:
         verbose_name = _("首页")
 
+    def cache_dependencies(self):
+        return [page_tag(self), "videos"]
+
+    def lead_story(self):
+        chosen = article_listing(ArticlePage.objects.filter(pk=self.lead_article_id), LEAD_COVER_FILTER).first()
+        if chosen:
+            return chosen
+        return article_listing(ArticlePage.objects.exclude(cover_image=None), LEAD_COVER_FILTER).first()
+
     def get_context(self, request, *args, **kwargs):
+        from media_center.models import Video
+
         context = super().get_context(request, *args, **kwargs)
-        columns = list(ColumnPage.objects.child_of(self).live().specific())
+        columns = list(ColumnPage.objects.child_of(self).live())
         for column in columns:
-            column.latest_articles = column.latest_articles()[:4]
+            column.latest = article_listing(ArticlePage.objects.descendant_of(column))[:HOME_ARTICLES_PER_COLUMN]
         context["columns"] = columns
+        context["lead"] = self.lead_story()
+        context["latest_videos"] = Video.objects.public()[:HOME_VIDEOS]
         return context
 
 
@@ -91,13 +149,10 @@ class ColumnPage(FixedStructurePage):
         verbose_name_plural = _("版块")
         permissions = [("manage_taxonomy", _("可以修改版块和序列的标题与简介"))]
 
-    def latest_articles(self):
-        return ArticlePage.objects.live().descendant_of(self).order_by("-date_published", "-pk")
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["series_list"] = SeriesPage.objects.child_of(self).live()
-        context["articles"] = paginate(request, self.latest_articles())
+        context["articles"] = paginate(request, article_listing(ArticlePage.objects.descendant_of(self)))
         return context
 
 
@@ -112,8 +167,7 @@ class SeriesPage(FixedStructurePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = ArticlePage.objects.live().child_of(self).order_by("-date_published", "-pk")
-        context["articles"] = paginate(request, articles)
+        context["articles"] = paginate(request, article_listing(ArticlePage.objects.child_of(self)))
         return context
 
 
@@ -162,7 +216,7 @@ class ArticlePageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class ArticlePage(Page):
+class ArticlePage(CachedPage, Page):
     subtitle = models.CharField(_("副标题"), max_length=200, blank=True)
     summary = models.TextField(_("摘要"), max_length=500, blank=True, help_text=_("列表和分享卡片上显示，500字以内"))
     cover_image = models.ForeignKey(
@@ -234,6 +288,10 @@ class ArticlePage(Page):
                 errors["source"] = _("转载文章必须注明来源媒体或单位。")
             if errors:
                 raise ValidationError(errors)
+
+    @property
+    def has_video(self):
+        return any(block.block_type == "video" for block in self.body)
 
     @property
     def series(self):

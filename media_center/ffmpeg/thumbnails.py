@@ -76,14 +76,14 @@ def storyboard_vtt(count, interval, thumb_height, duration, sprite_url="storyboa
         sprite, position = divmod(index, per_sprite)
         row, column = divmod(position, TILE_COLUMNS)
         lines += [
-            f"{_timestamp(start)} --> {_timestamp(end)}",
+            f"{vtt_timestamp(start)} --> {vtt_timestamp(end)}",
             f"{sprite_url.format(sprite + 1)}#xywh={column * THUMB_WIDTH},{row * thumb_height},{THUMB_WIDTH},{thumb_height}",
             "",
         ]
     return "\n".join(lines)
 
 
-def _timestamp(seconds):
+def vtt_timestamp(seconds):
     hours, remainder = divmod(seconds, 3600)
     minutes, seconds = divmod(remainder, 60)
     return f"{int(hours):02d}:{int(minutes):02d}:{seconds:06.3f}"

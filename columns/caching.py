@@ -1,0 +1,143 @@
+"""Whole-page cache for readers, emptied by what each page shows.
+
+A view that may be cached names what it depends on (`depends_on(request, "page:12", ...)`): its
+own page, the listing it is, the site's settings. Publishing, unpublishing or deleting a page bumps
+the version of the page, its series, its column and the home page, so each shows the change at
+once. An entry holds the versions it was rendered with and is used only while all still hold; a
+render that overlapped a bump is not stored. Only anonymous readers are served from the cache (no
+session cookie: nothing per person is ever stored) and only for the query strings a page uses.
+
+The responses carry `Cache-Control` with `s-maxage` and `stale-while-revalidate` for a CDN in front.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+
+ENTRY_PREFIX = "page-cache:"
+VERSION_PREFIX = "page-cache-version:"
+ALWAYS = ("site",)  # header, footer and settings appear on every page
+CACHEABLE_QUERY_KEYS = {"page"}
+SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/stats/", "/search/", "/documents/")
+SKIPPED_HEADERS = ("Set-Cookie",)
+
+
+def depends_on(request, *tags):
+    """Mark this response as cacheable, to be thrown away when any of `tags` changes."""
+    request.page_cache_tags = (*ALWAYS, *tags)
+
+
+def bump(*tags):
+    """Invalidate every cached page that depends on any of `tags`."""
+    now = time.time_ns()
+    cache.set_many({VERSION_PREFIX + tag: now for tag in tags}, timeout=None)
+
+
+def versions(tags):
+    found = cache.get_many([VERSION_PREFIX + tag for tag in tags])
+    return {tag: found.get(VERSION_PREFIX + tag, 0) for tag in tags}
+
+
+def entry_key(request):
+    """The cache key for this request, or None when it must not be served from or stored in the cache."""
+    if request.method not in ("GET", "HEAD") or request.path.startswith(SKIPPED_PREFIXES):
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:  # maybe signed in: pages can differ per person
+        return None
+    if set(request.GET) - CACHEABLE_QUERY_KEYS or any(len(values) > 1 for values in request.GET.lists()):
+        return None
+    query = request.GET.get("page", "")
+    if query and not query.isdigit():
+        return None
+    return f"{ENTRY_PREFIX}{request.get_host()}:{request.path}:{query}"
+
+
+def storable(response):
+    if response.status_code != 200 or response.streaming:
+        return False
+    if any(header in response for header in SKIPPED_HEADERS):
+        return False
+    if "cookie" in response.get("Vary", "").lower():  # the view read the session: personal
+        return False
+    return "private" not in response.get("Cache-Control", "") and "no-store" not in response.get("Cache-Control", "")
+
+
+def add_cache_control(response):
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PAGE_CACHE_BROWSER_SECONDS,
+        s_maxage=settings.PAGE_CACHE_CDN_SECONDS,
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
+    )
+
+
+class PageCacheMiddleware:
+    """Placed right after WhiteNoise: a hit is answered before sessions, users or Wagtail are touched."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = entry_key(request)
+        if key is None:
+            return self.get_response(request)
+        entry = cache.get(key)
+        if entry is not None and versions(entry["versions"]) == entry["versions"]:
+            return self.replay(entry)
+        started = time.time_ns()
+        response = self.get_response(request)
+        tags = getattr(request, "page_cache_tags", None)
+        if tags and storable(response):
+            add_cache_control(response)
+            current = versions(tags)
+            if all(version < started for version in current.values()):
+                cache.set(key, self.entry(response, current), settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def entry(response, current_versions):
+        headers = {name: value for name, value in response.items() if name not in ("Content-Length", "X-Page-Cache")}
+        return {"content": response.content, "headers": headers, "versions": current_versions}
+
+    @staticmethod
+    def replay(entry):
+        response = HttpResponse(entry["content"])
+        for name, value in entry["headers"].items():
+            response[name] = value
+        response["X-Page-Cache"] = "hit"
+        return response
+
+
+# --- what changes what --------------------------------------------------------------------------
+
+
+def page_tag(page_or_id):
+    return f"page:{getattr(page_or_id, 'pk', page_or_id)}"
+
+
+def on_page_changed(sender, instance, **kwargs):
+    """A page was published, unpublished or deleted: it and every listing above it change.
+
+    A column, series or home page changing alters the navigation every page shows.
+    """
+    from wagtail.models import Page
+
+    ancestors = Page.objects.filter(path__in=[instance.path[:length] for length in range(Page.steplen, len(instance.path), Page.steplen)])
+    tags = [page_tag(instance), *(page_tag(pk) for pk in ancestors.values_list("pk", flat=True)), "articles", "videos"]
+    if instance.depth <= 4:
+        tags.append("site")
+    bump(*tags)
+
+
+def on_video_saved(sender, instance, **kwargs):
+    if instance.is_public:
+        bump(f"video:{instance.pk}", "videos")
+
+
+def on_site_settings_saved(sender, instance, **kwargs):
+    bump("site")

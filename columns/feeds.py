@@ -1,0 +1,58 @@
+"""RSS 2.0 and Atom feeds of each column's latest articles."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from wagtail.models import Site
+
+from .caching import depends_on, page_tag
+from .models import ArticlePage, ColumnPage, article_listing
+
+FEED_ITEMS = 30
+
+
+class ColumnRssFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, column_slug):
+        column = get_object_or_404(ColumnPage.objects.live(), slug=column_slug)
+        depends_on(request, page_tag(column))
+        return column
+
+    def title(self, column):
+        site = Site.objects.filter(is_default_site=True).first()
+        return f"{column.title} - {site.site_name if site and site.site_name else column.get_parent().title}"
+
+    def link(self, column):
+        return column.get_url()
+
+    def description(self, column):
+        return column.intro or column.title
+
+    def items(self, column):
+        return article_listing(ArticlePage.objects.descendant_of(column))[:FEED_ITEMS]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.summary or article.subtitle
+
+    def item_link(self, article):
+        return article.get_url()
+
+    def item_pubdate(self, article):
+        return article.date_published
+
+    def item_updateddate(self, article):
+        return article.last_published_at or article.date_published
+
+    def item_author_name(self, article):
+        return article.author
+
+
+class ColumnAtomFeed(ColumnRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, column):
+        return self.description(column)

@@ -1,0 +1,116 @@
+"""Public views that are not pages: search, tags, robots.txt, the QR code of a page."""
+
+import segno
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.views.decorators.http import require_GET
+from taggit.models import Tag
+from wagtail.models import Page
+
+from media_center.models import Video
+
+from wagtail.contrib.sitemaps import Sitemap
+from wagtail.contrib.sitemaps import views as sitemap_views
+
+from . import search as chinese_search
+from .caching import depends_on
+from .models import ArticlePage, ColumnPage, article_listing, paginate
+
+MAX_QUERY_LENGTH = 100
+SEARCH_VIDEOS = 4
+MAX_QR_PATH = 300
+
+
+def plain_body(article):
+    return " ".join(strip_tags(text) for text in article.body.stream_block.get_searchable_content(article.body))
+
+
+def place_names():
+    """Column and series titles by tree path: a result names its place without a query per result."""
+    return dict(Page.objects.filter(depth__in=(3, 4), live=True).values_list("path", "title"))
+
+
+class SearchResult:
+    def __init__(self, article, words, places):
+        self.article = article
+        self.title = chinese_search.highlight(article.title, words)
+        text = article.summary if any(word in article.summary.lower() for word in words) else plain_body(article)
+        self.excerpt = chinese_search.highlight(chinese_search.excerpt(text or article.summary, words), words)
+        self.column = places.get(article.path[: 3 * Page.steplen])
+        self.series = places.get(article.path[: 4 * Page.steplen])
+
+
+@require_GET
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    columns = list(ColumnPage.objects.live().order_by("path"))
+    column = next((column for column in columns if column.slug == request.GET.get("column")), None)
+    context = {"query": query, "columns": columns, "column": column, "results": None, "videos": []}
+    words = chinese_search.highlight_words(query)
+    if words:
+        articles = ArticlePage.objects.live().select_related("cover_image")
+        if column:
+            articles = articles.descendant_of(column)
+        results = paginate(request, articles.search(query))
+        places = place_names()
+        results.object_list = [SearchResult(article, words, places) for article in results.object_list]
+        context["results"] = results
+        if column is None:
+            context["videos"] = list(Video.objects.public().search(query)[:SEARCH_VIDEOS])
+    return render(request, "columns/search.html", context)
+
+
+@require_GET
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = paginate(request, article_listing(ArticlePage.objects.filter(tagged_items__tag=tag)))
+    if not articles.object_list and articles.number == 1:
+        raise Http404("没有这个标签的文章。")
+    depends_on(request, "articles")
+    return render(request, "columns/tag.html", {"tag": tag, "articles": articles})
+
+
+SITEMAPS = {"pages": Sitemap}
+
+
+@require_GET
+def sitemap_index(request):
+    depends_on(request, "articles")
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+
+
+@require_GET
+def sitemap_section(request, section):
+    depends_on(request, "articles")
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        "Disallow: /search/",
+        "Disallow: /videos/*/file/",
+        "Disallow: /videos/*/playlist/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def share_qr(request):
+    """The QR code of one of this site's pages, for desktop readers to open it on a phone.
+
+    Only a path on this site is encoded, so the code can never send a reader elsewhere.
+    """
+    path = request.GET.get("path", "")
+    if not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > MAX_QR_PATH:
+        raise Http404("只能生成本站网址的二维码。")
+    svg = segno.make_qr(request.build_absolute_uri(path), error="m").svg_inline(scale=4, border=2, dark="#1f2328")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

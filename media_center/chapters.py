@@ -1,0 +1,58 @@
+"""Chapters of a video, typed by staff as one line each ("12:30 第二家企业：新能源专场"), served as WebVTT."""
+
+import re
+from dataclasses import dataclass
+
+from .ffmpeg.thumbnails import vtt_timestamp
+
+LINE = re.compile(r"^\s*(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?\s+(.+?)\s*$")
+MAX_TITLE = 80
+
+
+class ChapterError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float
+    end: float
+    title: str
+
+    @property
+    def clock(self):
+        """The start as a reader sees it: 12:30, or 1:02:03 past an hour."""
+        minutes, seconds = divmod(int(self.start), 60)
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+def parse_chapters(text, duration=None):
+    """Chapters in order, each ending where the next starts; the last one at the end of the video."""
+    starts = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = LINE.match(line)
+        if not match:
+            raise ChapterError(f"第{number}行格式不对，应为“分:秒 标题”或“时:分:秒 标题”，如 12:30 第二家企业")
+        hours, minutes, seconds, fraction, title = match.groups()
+        if int(seconds) >= 60 or (hours and int(minutes) >= 60):
+            raise ChapterError(f"第{number}行的时间不对：{line.strip()}")
+        start = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + float(f"0.{fraction or 0}")
+        if starts and start <= starts[-1][0]:
+            raise ChapterError(f"第{number}行的时间应当晚于上一行")
+        if duration is not None and start >= duration:
+            raise ChapterError(f"第{number}行的时间超出了视频长度")
+        starts.append((start, " ".join(title.split())[:MAX_TITLE]))
+    ends = [start for start, _ in starts[1:]] + [duration if duration is not None else starts[-1][0] if starts else 0]
+    return [Chapter(start, max(end, start), title) for (start, title), end in zip(starts, ends)]
+
+
+def chapters_vtt(chapters):
+    """A WebVTT chapters track. Cue text is plain: '<' and '&' would start markup in WebVTT."""
+    cues = ["WEBVTT", ""]
+    for number, chapter in enumerate(chapters, start=1):
+        title = chapter.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        cues += [str(number), f"{vtt_timestamp(chapter.start)} --> {vtt_timestamp(chapter.end)}", title, ""]
+    return "\n".join(cues)
