@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 from .chapters import ChapterError, parse_chapters
 
@@ -20,7 +21,7 @@ def stale_after():
     return timedelta(seconds=settings.VIDEO_JOB_STALE_SECONDS)
 
 
-class VideoQuerySet(models.QuerySet):
+class VideoQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def public(self):
         """What anyone may watch: made public by a published article, and playable."""
         return self.filter(Q(status="ready") | Q(playable=True), is_public=True).order_by("-created_at")
@@ -80,6 +81,8 @@ class Video(index.Indexed, models.Model):
         index.SearchField("chapters"),
         index.FilterField("status"),
         index.FilterField("is_public"),
+        index.FilterField("playable"),
+        index.FilterField("created_at"),
     ]
 
     class Meta:
