@@ -47,7 +47,7 @@ def entry_key(request):
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES:  # maybe signed in: pages can differ per person
         return None
-    if set(request.GET) - CACHEABLE_QUERY_KEYS or any(len(values) > 1 for values in request.GET.lists()):
+    if set(request.GET) - CACHEABLE_QUERY_KEYS or any(len(values) > 1 for _key, values in request.GET.lists()):
         return None
     query = request.GET.get("page", "")
     if query and not query.isdigit():
@@ -139,5 +139,7 @@ def on_video_saved(sender, instance, **kwargs):
         bump(f"video:{instance.pk}", "videos")
 
 
-def on_site_settings_saved(sender, instance, **kwargs):
-    bump("site")
+def on_site_settings_saved(sender, instance, created=False, **kwargs):
+    # The first page render creates the settings row, empty: nothing shown changes, so nothing is bumped.
+    if not created:
+        bump("site")

@@ -116,3 +116,11 @@ def ready_video(small_video, django_capture_on_commit_callbacks, db):
     video.refresh_from_db()
     assert video.status == "ready", video.failure_reason
     return video
+
+
+@pytest.fixture
+def cover_image(db):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    return Image.objects.create(title="封面", file=get_test_image_file(size=(800, 600)))

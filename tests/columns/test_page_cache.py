@@ -1,0 +1,136 @@
+"""The whole-page cache: readers get cached pages, and publishing shows up everywhere at once."""
+
+import pytest
+from django.core.cache import cache
+
+from columns.models import SeriesPage
+from tests.factories import ArticlePageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+def warm(client, *urls):
+    for url in urls:
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+
+
+def test_a_second_reader_gets_the_cached_page(client, series):
+    ArticlePageFactory(parent=series)
+    assert client.get("/laodongmei/")["X-Page-Cache"] == "miss"
+    assert client.get("/laodongmei/")["X-Page-Cache"] == "hit"
+
+
+def test_publishing_an_article_shows_it_on_its_series_column_and_home_at_once(client, series):
+    ArticlePageFactory(parent=series, title="早先的文章")
+    warm(client, "/", "/laodongmei/", "/laodongmei/laomo-fengcai/")
+
+    ArticlePageFactory(parent=series, title="刚刚发布的文章")
+
+    for url in ("/", "/laodongmei/", "/laodongmei/laomo-fengcai/"):
+        assert "刚刚发布的文章" in client.get(url).content.decode(), url
+
+
+def test_unpublishing_an_article_removes_it_from_cached_listings_and_its_own_page(client, series):
+    article = ArticlePageFactory(parent=series, title="将要撤下的文章")
+    warm(client, "/laodongmei/", "/laodongmei/laomo-fengcai/", article.url)
+
+    article.unpublish()
+
+    assert "将要撤下的文章" not in client.get("/laodongmei/").content.decode()
+    assert "将要撤下的文章" not in client.get("/laodongmei/laomo-fengcai/").content.decode()
+    assert client.get(article.url).status_code == 404
+
+
+def test_a_new_revision_replaces_the_cached_article(client, series):
+    article = ArticlePageFactory(parent=series, title="第一版标题")
+    warm(client, article.url)
+    article.title = "第二版标题"
+    article.save_revision().publish()
+    assert "第二版标题" in client.get(article.url).content.decode()
+
+
+def test_publishing_elsewhere_keeps_other_columns_cached(client, series):
+    warm(client, "/gonghuodong/")
+    ArticlePageFactory(parent=series)
+    assert client.get("/gonghuodong/")["X-Page-Cache"] == "hit"
+
+
+def test_deleting_an_article_removes_it_from_the_listing(client, series):
+    article = ArticlePageFactory(parent=series, title="将被删除的文章")
+    warm(client, "/laodongmei/laomo-fengcai/")
+    article.delete()
+    assert "将被删除的文章" not in client.get("/laodongmei/laomo-fengcai/").content.decode()
+
+
+def test_signed_in_staff_never_get_or_fill_the_cache(client, series, superuser):
+    ArticlePageFactory(parent=series)
+    client.force_login(superuser)
+    assert "X-Page-Cache" not in client.get("/laodongmei/")
+    client.logout()
+    assert client.get("/laodongmei/")["X-Page-Cache"] == "miss"
+
+
+def test_unknown_query_strings_bypass_the_cache(client):
+    client.get("/laodongmei/?utm_source=wechat")
+    assert "X-Page-Cache" not in client.get("/laodongmei/?utm_source=wechat")
+
+
+def test_pages_of_a_listing_are_cached_apart(client, series):
+    for number in range(21):
+        ArticlePageFactory(parent=series, title=f"分页{number:02d}")
+    warm(client, "/laodongmei/laomo-fengcai/", "/laodongmei/laomo-fengcai/?page=2")
+    assert "分页00" in client.get("/laodongmei/laomo-fengcai/?page=2").content.decode()
+    assert "分页00" not in client.get("/laodongmei/laomo-fengcai/").content.decode()
+
+
+def test_cached_pages_tell_a_cdn_how_long_to_keep_them(client, settings):
+    response = client.get("/laodongmei/")
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"public", f"s-maxage={settings.PAGE_CACHE_CDN_SECONDS}", f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"} <= directives
+    assert client.get("/laodongmei/")["Cache-Control"] == response["Cache-Control"]
+
+
+def test_a_render_that_overlaps_a_publication_is_not_kept(client, series, monkeypatch):
+    """If an article is published while a listing renders, the listing may miss it: it must not be cached."""
+    from columns import caching
+    from columns.models import ColumnPage
+
+    original = ColumnPage.get_context
+
+    def publish_during_render(self, request, *args, **kwargs):
+        context = original(self, request, *args, **kwargs)
+        caching.bump(caching.page_tag(self))
+        return context
+
+    monkeypatch.setattr(ColumnPage, "get_context", publish_during_render)
+    client.get("/laodongmei/")
+    assert client.get("/laodongmei/")["X-Page-Cache"] == "miss"
+
+
+def test_listings_cost_the_same_queries_for_five_or_twenty_articles(client, series, cover_image):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url):
+        client.get(url)  # renders renditions the first time: not part of what a listing costs
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def add(count):
+        for number in range(count):
+            ArticlePageFactory(parent=series, cover_image=cover_image, title=f"列表{number}")
+            ArticlePageFactory(parent=SeriesPage.objects.get(slug="zuimei-zhigong"), cover_image=cover_image)
+
+    add(3)
+    five = {url: queries(url) for url in ("/", "/laodongmei/", "/laodongmei/laomo-fengcai/")}
+    add(10)
+    twenty = {url: queries(url) for url in ("/", "/laodongmei/", "/laodongmei/laomo-fengcai/")}
+    assert twenty == five
