@@ -51,10 +51,13 @@
 
   function attachEngine(figure, video) {
     var hlsUrl = figure.dataset.hls, mp4Url = figure.dataset.mp4;
+    var pressedPlay = false;
+    video.addEventListener("play", function () { pressedPlay = true; });
     function useMp4() {
       if (!mp4Url) return;
       video.src = mp4Url;
       figure.dataset.engine = "mp4";
+      if (pressedPlay) video.play().catch(function () {});  // the reader asked to play: keep going
     }
     while (video.querySelector("source")) video.removeChild(video.querySelector("source"));
     if (video.canPlayType(HLS_TYPE) && (isAppleMobile() || !(window.MediaSource || window.ManagedMediaSource))) {
@@ -63,17 +66,16 @@
       video.addEventListener("error", useMp4, { once: true });
     } else if (window.Hls && window.Hls.isSupported()) {
       var hls = new window.Hls({ capLevelToPlayerSize: true, maxBufferLength: 30 });
-      var networkRetries = 0, mediaRecoveries = 0;
+      var mediaRecoveries = 0;
       hls.on(window.Hls.Events.ERROR, function (event, data) {
-        if (!data.fatal) return;
-        if (data.type === window.Hls.ErrorTypes.NETWORK_ERROR && networkRetries++ < 3) {
-          setTimeout(function () { hls.startLoad(); }, 1000 * networkRetries);
-        } else if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR && mediaRecoveries++ < 1) {
+        if (!data.fatal) return;  // hls.js retries loads itself; fatal means its retries are spent
+        if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR && mediaRecoveries++ < 1) {
           hls.recoverMediaError();
-        } else {
-          hls.destroy();
-          useMp4();
+          return;
         }
+        figure.dataset.hlsError = data.details;
+        hls.destroy();
+        useMp4();
       });
       hls.loadSource(hlsUrl);
       hls.attachMedia(video);
@@ -144,14 +146,16 @@
       preview.hidden = true;
     });
     bar.addEventListener("pointerleave", function () { if (!dragging) preview.hidden = true; });
-    video.addEventListener("timeupdate", function () {
+    function showPosition() {
       if (duration()) played.style.width = (100 * video.currentTime / duration()) + "%";
       chapters.forEach(function (chapter, index) {
         var next = chapters[index + 1];
         var current = video.currentTime >= chapter.start && (!next || video.currentTime < next.start);
         chapter.link.parentNode.classList.toggle("current", current);
       });
-    });
+    }
+    video.addEventListener("timeupdate", showPosition);
+    video.addEventListener("seeked", showPosition);
     video.addEventListener("loadedmetadata", drawMarks, { once: true });
 
     if (figure.dataset.storyboard) {
