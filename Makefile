@@ -26,6 +26,7 @@ static/vendor/hls.min.js: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "需要 Node.js 与 npm 来安装播放器 (hls.js)：apt-get install nodejs npm"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
+	cp node_modules/hls.js/dist/hls.min.js.map static/vendor/  # collectstatic follows the source map link
 	cp node_modules/hls.js/dist/hls.min.js $@
 
 system-packages:
@@ -52,6 +53,7 @@ test: $(VENV)/.installed-test static/vendor/hls.min.js
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed-test static/vendor/hls.min.js system-packages
+	scripts/system-packages.sh wrk:wrk
 	@for script in bench/*.py; do echo "# $$script"; $(PY) $$script || exit 1; done
 
 clean:

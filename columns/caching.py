@@ -21,7 +21,7 @@ ENTRY_PREFIX = "page-cache:"
 VERSION_PREFIX = "page-cache-version:"
 ALWAYS = ("site",)  # header, footer and settings appear on every page
 CACHEABLE_QUERY_KEYS = {"page"}
-SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/stats/", "/search/", "/documents/")
+SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/stats/", "/search/", "/documents/", "/ping")
 SKIPPED_HEADERS = ("Set-Cookie",)
 
 
