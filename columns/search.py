@@ -34,12 +34,13 @@ _tokenizer_lock = threading.Lock()
 def tokenizer():
     """jieba with the union's own words, loaded once per process (loading takes about a second)."""
     global _tokenizer
-    with _tokenizer_lock:
-        if _tokenizer is None:
-            jieba.setLogLevel(logging.WARNING)
-            loaded = jieba.Tokenizer()
-            loaded.load_userdict(str(USER_DICTIONARY))
-            _tokenizer = loaded
+    if _tokenizer is None:
+        with _tokenizer_lock:
+            if _tokenizer is None:
+                jieba.setLogLevel(logging.WARNING)
+                loaded = jieba.Tokenizer()
+                loaded.load_userdict(str(USER_DICTIONARY))
+                _tokenizer = loaded
     return _tokenizer
 
 
@@ -173,7 +174,12 @@ class SegmentedField:
         return getattr(self.field, name)
 
     def get_value(self, obj):
-        return segment_for_index(self.field.get_value(getattr(obj, "indexed_object", obj)))
+        if not isinstance(obj, SegmentedObject):  # an object reached through RelatedFields
+            return segment_for_index(self.field.get_value(obj))
+        # The indexer reads every field three times (title, body, autocomplete): segment once.
+        if self not in obj.segmented:
+            obj.segmented[self] = segment_for_index(self.field.get_value(obj.indexed_object))
+        return obj.segmented[self]
 
 
 class SegmentedSearchField(SegmentedField, SearchField):
@@ -213,9 +219,11 @@ class SegmentedObject:
     def __init__(self, obj):
         self.indexed_object = obj
         self.pk = obj.pk
+        self.segmented = {}
+        self.fields = segmented_fields(obj.get_search_fields())
 
     def get_search_fields(self):
-        return segmented_fields(self.indexed_object.get_search_fields())
+        return self.fields
 
 
 class SegmentingIndexMixin:
@@ -234,10 +242,22 @@ class SegmentingQueryMixin:
         return super()._search(query_compiler_class, query, model_or_queryset, **kwargs)
 
 
+def with_mixin(mixin, base):
+    return type(f"{mixin.__name__.removesuffix('Mixin')}{base.__name__}", (mixin, base), {})
+
+
 @functools.cache
 def segmenting_backend_class(vendor_class):
-    index_class = type(f"Segmenting{vendor_class.index_class.__name__}", (SegmentingIndexMixin, vendor_class.index_class), {})
-    return type(f"Chinese{vendor_class.__name__}", (SegmentingQueryMixin, vendor_class), {"index_class": index_class})
+    attributes = {"index_class": with_mixin(SegmentingIndexMixin, vendor_class.index_class)}
+    if vendor_class.__name__ == "SQLiteSearchBackend":
+        from .sqlite_ranking import RankedQueryCompilerMixin, RankedResultsMixin
+
+        attributes.update(
+            query_compiler_class=with_mixin(RankedQueryCompilerMixin, vendor_class.query_compiler_class),
+            autocomplete_query_compiler_class=with_mixin(RankedQueryCompilerMixin, vendor_class.autocomplete_query_compiler_class),
+            results_class=with_mixin(RankedResultsMixin, vendor_class.results_class),
+        )
+    return type(f"Chinese{vendor_class.__name__}", (SegmentingQueryMixin, vendor_class), attributes)
 
 
 def SearchBackend(params):  # noqa: N802 - the name Wagtail looks up in a backend module

@@ -29,7 +29,7 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cms.cache.ReusingRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "umc",
         }
