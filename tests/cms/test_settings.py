@@ -49,7 +49,7 @@ def test_production_reads_hosts_and_redis_from_the_environment():
         ALLOWED_HOSTS="news.example.cn,www.example.cn",
         REDIS_URL="redis://127.0.0.1:6379/1",
     )
-    assert result.stdout.strip() == "['news.example.cn', 'www.example.cn'] django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip() == "['news.example.cn', 'www.example.cn'] cms.cache.ReusingRedisCache"
 
 
 def test_site_speaks_chinese_on_shanghai_time():
