@@ -12,7 +12,6 @@ from django.core import signing
 from django.urls import reverse
 
 from . import storage
-from .models import Video
 
 SALT = "media_center.playback"
 URI_ATTRIBUTE = re.compile(r'URI="([^"]+)"')

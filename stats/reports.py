@@ -1,6 +1,5 @@
 """Totals for the admin report: reads per column and per series, the most read articles, the most played videos."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ TOP = 20
 @dataclass
 class Row:
     title: str
+    path: str
     total: int = 0
     children: list = field(default_factory=list)
 
@@ -38,12 +38,11 @@ def readership(first_day, last_day):
     step = Page.steplen
     columns = {}
     for page in Page.objects.filter(depth__in=(3, 4)).order_by("path").only("title", "path", "depth"):
-        row = Row(page.title)
+        row = Row(page.title, page.path)
         if page.depth == 3:
             columns[page.path] = row
         elif page.path[: 3 * step] in columns:
             columns[page.path[: 3 * step]].children.append(row)
-        row.path = page.path
     series = {row.path: row for column in columns.values() for row in column.children}
     articles = list(Page.objects.filter(pk__in=reads, depth=5).only("title", "path", "url_path"))
     for article in articles:
