@@ -6,7 +6,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from wagtail.models import Site
 
 from .caching import depends_on, page_tag
-from .models import ArticlePage, ColumnPage, article_listing
+from .models import ColumnPage, article_listing, articles_under
 
 FEED_ITEMS = 30
 
@@ -30,7 +30,7 @@ class ColumnRssFeed(Feed):
         return column.intro or column.title
 
     def items(self, column):
-        return article_listing(ArticlePage.objects.descendant_of(column))[:FEED_ITEMS]
+        return article_listing(articles_under(column))[:FEED_ITEMS]
 
     def item_title(self, article):
         return article.title

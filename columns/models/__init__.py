@@ -8,6 +8,7 @@ from .pages import (  # noqa: F401
     SeriesPage,
     TaxonomySyncRecord,
     article_listing,
+    articles_under,
     paginate,
 )
 from .review import GroupReviewTask  # noqa: F401
