@@ -204,6 +204,9 @@ PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", 60))
 PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", 300))
 PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", 500))
 
+# Behind a reverse proxy, the header carrying the reader's address (e.g. X-Real-IP); unset: REMOTE_ADDR.
+STATS_CLIENT_ADDRESS_HEADER = os.environ.get("STATS_CLIENT_ADDRESS_HEADER") or None
+
 WAGTAIL_SITE_NAME = "工会融媒体中心"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "columns.search"}}

@@ -63,6 +63,19 @@ def test_two_readers_count_twice(client, article):
     assert total("page", article.pk) == 2
 
 
+def test_behind_a_proxy_readers_are_told_apart_by_the_configured_header(client, article, settings):
+    settings.STATS_CLIENT_ADDRESS_HEADER = "X-Real-IP"
+    for reader in ("203.0.113.1", "203.0.113.2"):
+        client.post(f"/stats/hit/page/{article.pk}/", HTTP_USER_AGENT=PHONE, REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP=reader)
+    assert total("page", article.pk) == 2
+
+
+def test_the_address_header_is_ignored_unless_configured(client, article):
+    for reader in ("203.0.113.1", "203.0.113.2"):
+        client.post(f"/stats/hit/page/{article.pk}/", HTTP_USER_AGENT=PHONE, REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP=reader)
+    assert total("page", article.pk) == 1
+
+
 def test_nothing_that_identifies_a_reader_is_stored(client, article):
     hit(client, "page", article.pk, address="203.0.113.7")
     stored = repr(list(DailyCount.objects.values()))
