@@ -168,10 +168,8 @@ def on_page_changed(sender, instance, **kwargs):
 
     A column, series or home page changing alters the navigation every page shows.
     """
-    from wagtail.models import Page
-
-    ancestors = Page.objects.filter(path__in=[instance.path[:length] for length in range(Page.steplen, len(instance.path), Page.steplen)])
-    tags = [page_tag(instance), *(page_tag(pk) for pk in ancestors.values_list("pk", flat=True)), "articles", "videos"]
+    ancestors = instance.get_ancestors().values_list("pk", flat=True)  # by path: works for a deleted page too
+    tags = [page_tag(instance), *(page_tag(pk) for pk in ancestors), "articles", "videos"]
     if instance.depth <= 4:
         tags.append("site")
     bump(*tags)
