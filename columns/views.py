@@ -16,7 +16,7 @@ from wagtail.contrib.sitemaps import views as sitemap_views
 
 from . import search as chinese_search
 from .caching import depends_on
-from .models import ArticlePage, ColumnPage, article_listing, paginate
+from .models import COLUMN_DEPTH, SERIES_DEPTH, ArticlePage, ColumnPage, ancestor_path, article_listing, paginate
 
 MAX_QUERY_LENGTH = 100
 SEARCH_VIDEOS = 4
@@ -29,7 +29,7 @@ def plain_body(article):
 
 def place_names():
     """Column and series titles by tree path: a result names its place without a query per result."""
-    return dict(Page.objects.filter(depth__in=(3, 4), live=True).values_list("path", "title"))
+    return dict(Page.objects.filter(depth__in=(COLUMN_DEPTH, SERIES_DEPTH), live=True).values_list("path", "title"))
 
 
 class SearchResult:
@@ -38,8 +38,8 @@ class SearchResult:
         self.title = chinese_search.highlight(article.title, words)
         text = article.summary if any(word in article.summary.lower() for word in words) else plain_body(article)
         self.excerpt = chinese_search.highlight(chinese_search.excerpt(text or article.summary, words), words)
-        self.column = places.get(article.path[: 3 * Page.steplen])
-        self.series = places.get(article.path[: 4 * Page.steplen])
+        self.column = places.get(ancestor_path(article.path, COLUMN_DEPTH))
+        self.series = places.get(ancestor_path(article.path, SERIES_DEPTH))
 
 
 @require_GET

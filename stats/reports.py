@@ -7,6 +7,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from wagtail.models import Page
 
+from columns.models import ARTICLE_DEPTH, COLUMN_DEPTH, SERIES_DEPTH, ancestor_path
 from media_center.models import Video
 
 from .models import DailyCount
@@ -35,22 +36,20 @@ def totals(kind, first_day, last_day):
 def readership(first_day, last_day):
     """Columns with their series, each with the reads of the articles under it; plus the top lists."""
     reads = totals(DailyCount.Kind.PAGE, first_day, last_day)
-    step = Page.steplen
     columns = {}
-    for page in Page.objects.filter(depth__in=(3, 4)).order_by("path").only("title", "path", "depth"):
+    for page in Page.objects.filter(depth__in=(COLUMN_DEPTH, SERIES_DEPTH)).order_by("path").only("title", "path", "depth"):
         row = Row(page.title, page.path)
-        if page.depth == 3:
+        if page.depth == COLUMN_DEPTH:
             columns[page.path] = row
-        elif page.path[: 3 * step] in columns:
-            columns[page.path[: 3 * step]].children.append(row)
+        elif ancestor_path(page.path, COLUMN_DEPTH) in columns:
+            columns[ancestor_path(page.path, COLUMN_DEPTH)].children.append(row)
     series = {row.path: row for column in columns.values() for row in column.children}
-    articles = list(Page.objects.filter(pk__in=reads, depth=5).only("title", "path", "url_path"))
+    articles = list(Page.objects.filter(pk__in=reads, depth=ARTICLE_DEPTH).only("title", "path", "url_path"))
     for article in articles:
         article.reads = reads[article.pk]
-        if article.path[: 4 * step] in series:
-            series[article.path[: 4 * step]].total += article.reads
-        if article.path[: 3 * step] in columns:
-            columns[article.path[: 3 * step]].total += article.reads
+        for places, depth in ((series, SERIES_DEPTH), (columns, COLUMN_DEPTH)):
+            if ancestor_path(article.path, depth) in places:
+                places[ancestor_path(article.path, depth)].total += article.reads
     plays = totals(DailyCount.Kind.VIDEO, first_day, last_day)
     videos = list(Video.objects.filter(pk__in=plays).only("title"))
     for video in videos:

@@ -1,4 +1,7 @@
 from .pages import (  # noqa: F401
+    ARTICLE_DEPTH,
+    COLUMN_DEPTH,
+    SERIES_DEPTH,
     TAXONOMY,
     ArticlePage,
     ArticlePageTag,
@@ -7,6 +10,7 @@ from .pages import (  # noqa: F401
     HomePage,
     SeriesPage,
     TaxonomySyncRecord,
+    ancestor_path,
     article_listing,
     articles_under,
     paginate,

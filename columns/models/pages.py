@@ -49,6 +49,14 @@ def article_listing(queryset, cover_filter=LIST_COVER_FILTER):
     )
 
 
+COLUMN_DEPTH, SERIES_DEPTH, ARTICLE_DEPTH = 3, 4, 5
+
+
+def ancestor_path(path, depth):
+    """The tree path of a page's ancestor at `depth` (its column, its series), read off its own path."""
+    return path[: depth * Page.steplen]
+
+
 def articles_under(page):
     """Every article below `page`, selected by a range of tree paths.
 
