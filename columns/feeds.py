@@ -3,9 +3,9 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from wagtail.models import Site
 
 from .caching import depends_on, page_tag
+from .context_processors import site_name
 from .models import ColumnPage, article_listing, articles_under
 
 FEED_ITEMS = 30
@@ -16,12 +16,12 @@ class ColumnRssFeed(Feed):
 
     def get_object(self, request, column_slug):
         column = get_object_or_404(ColumnPage.objects.live(), slug=column_slug)
+        column.site_name = site_name(request)  # the feed's other methods see only the column
         depends_on(request, page_tag(column))
         return column
 
     def title(self, column):
-        site = Site.objects.filter(is_default_site=True).first()
-        return f"{column.title} - {site.site_name if site and site.site_name else column.get_parent().title}"
+        return f"{column.title} - {column.site_name}"
 
     def link(self, column):
         return column.get_url()
