@@ -124,7 +124,8 @@ def segment_query(query):
             return parts[0]
         return And(parts) if query.operator == "and" else Or(parts)
     if isinstance(query, Phrase):
-        return Phrase(" ".join(query_words(query.query_string))) if query_words(query.query_string) else None
+        words = query_words(query.query_string)
+        return Phrase(" ".join(words)) if words else None
     return query
 
 
