@@ -82,13 +82,15 @@ def fill(total):
     from wagtail.models import Locale, Page
     from wagtail.search.backends import get_search_backend
 
-    from columns.models import ArticlePage, SeriesPage
+    from columns.models import COLUMN_DEPTH, SERIES_DEPTH, ArticlePage, SeriesPage, ancestor_path
 
     random.seed(total)
     common_words, cumulative = vocabulary()
     content_type = ContentType.objects.get_for_model(ArticlePage)
     locale = Locale.get_default()
     series_list = list(SeriesPage.objects.order_by("path"))
+    series_by_path = {series.path: series for series in series_list}
+    column_by_path = dict(Page.objects.filter(depth=COLUMN_DEPTH).values_list("path", "pk"))
     existing = ArticlePage.objects.count()
     now = timezone.now()
     batch = 2_000
@@ -123,8 +125,11 @@ def fill(total):
             for page in Page.objects.filter(path__in=[page.path for page in pages]).only("id", "path", "title"):
                 words = random.choices(common_words, cum_weights=cumulative, k=60)
                 words[random.randrange(60)] = random.choice(WORDS)
+                series = series_by_path[ancestor_path(page.path, SERIES_DEPTH)]
                 article = ArticlePage(
                     page_ptr_id=page.pk,
+                    series_id=series.pk,
+                    column_id=column_by_path[ancestor_path(series.path, COLUMN_DEPTH)],
                     summary="".join(words[:8]) + "。",
                     body=[("paragraph", "<p>" + "".join(f"{word}，" if index % 7 == 6 else word for index, word in enumerate(words)) + "。</p>")],
                     author="李晓雯",

@@ -10,17 +10,20 @@ class ColumnsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import Page
-        from wagtail.signals import page_published, page_unpublished
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from media_center.models import Video
 
         from . import caching
         from .models import ArticlePage, SiteSettings
+        from .models.pages import on_article_moved
         from .publishing import make_article_videos_public
 
         page_published.connect(make_article_videos_public, sender=ArticlePage)
         page_published.connect(caching.on_page_changed)
         page_unpublished.connect(caching.on_page_changed)
         post_delete.connect(caching.on_page_changed, sender=Page)
+        post_page_move.connect(on_article_moved, sender=ArticlePage)
+        post_page_move.connect(caching.on_page_moved)
         post_save.connect(caching.on_video_saved, sender=Video)
         post_save.connect(caching.on_site_settings_saved, sender=SiteSettings)

@@ -175,6 +175,12 @@ def on_page_changed(sender, instance, **kwargs):
     bump(*tags)
 
 
+def on_page_moved(sender, instance, parent_page_before, **kwargs):
+    """A moved page leaves the listings above its old place as well as joining new ones."""
+    on_page_changed(sender, instance)
+    on_page_changed(sender, parent_page_before)
+
+
 def on_video_saved(sender, instance, **kwargs):
     if instance.is_public:
         bump(f"video:{instance.pk}", "videos")

@@ -6,7 +6,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from .caching import depends_on, page_tag
 from .context_processors import site_name
-from .models import ColumnPage, article_listing, articles_under
+from .models import ArticlePage, ColumnPage, article_listing
 
 FEED_ITEMS = 30
 
@@ -30,7 +30,7 @@ class ColumnRssFeed(Feed):
         return column.intro or column.title
 
     def items(self, column):
-        return article_listing(articles_under(column))[:FEED_ITEMS]
+        return article_listing(ArticlePage.objects.filter(column=column))[:FEED_ITEMS]
 
     def item_title(self, article):
         return article.title

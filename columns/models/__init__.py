@@ -12,7 +12,6 @@ from .pages import (  # noqa: F401
     TaxonomySyncRecord,
     ancestor_path,
     article_listing,
-    articles_under,
     paginate,
 )
 from .review import GroupReviewTask  # noqa: F401

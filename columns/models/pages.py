@@ -1,11 +1,15 @@
 """The page tree: one home, ten fixed columns, twenty-six fixed series, and the articles under them."""
 
+import time
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -18,13 +22,14 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
-from ..caching import depends_on, page_tag
+from ..caching import depends_on, page_tag, stored_versions
 from ..content_checks import article_texts, find_sensitive_words
 from ..permissions import FixedStructurePermissionTester
 from ..taxonomy import load_taxonomy
 
 TAXONOMY = load_taxonomy()
 ARTICLES_PER_PAGE = 20
+LISTING_COUNT_SECONDS = 24 * 3600
 LIST_COVER_FILTER = "fill-240x160"
 LEAD_COVER_FILTER = "fill-750x420"
 HOME_ARTICLES_PER_COLUMN = 4
@@ -57,18 +62,40 @@ def ancestor_path(path, depth):
     return path[: depth * Page.steplen]
 
 
-def articles_under(page):
-    """Every article below `page`, selected by a range of tree paths.
-
-    Wagtail's descendant_of() is a LIKE 'path%' that SQLite cannot answer from the path index (its
-    LIKE ignores case), so counting a column of 10,000 articles read the whole table; a range reads
-    just the column's part of the index on SQLite and PostgreSQL alike.
-    """
-    return ArticlePage.objects.filter(path__gt=page.path, path__lt=page._inc_path())  # up to the next sibling
+def places_of(path):
+    """The ids of the column and the series a page at tree `path` sits in (None outside them)."""
+    column_path, series_path = ancestor_path(path, COLUMN_DEPTH), ancestor_path(path, SERIES_DEPTH)
+    found = dict(Page.objects.filter(path__in=[column_path, series_path]).values_list("path", "pk"))
+    return found.get(column_path), found.get(series_path)
 
 
-def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
-    paginator = Paginator(queryset, per_page)
+class ListingPaginator(Paginator):
+    """Counts a listing once per version of the page showing it, not on every render: a column's
+    COUNT reads its ~10,000 rows, and the version changes whenever an article under it does."""
+
+    def __init__(self, object_list, per_page, counted_under):
+        super().__init__(object_list, per_page)
+        self.counted_under = counted_under
+
+    @cached_property
+    def count(self):
+        started = time.time_ns()
+        version = stored_versions([self.counted_under])[self.counted_under]
+        key = f"listing-count:{self.counted_under}:{version}"
+        count = cache.get(key)
+        if count is None:
+            count = super().count
+            if version < started:  # a count overlapping a change is not kept
+                cache.set(key, count, LISTING_COUNT_SECONDS)
+        return count
+
+
+def paginate(request, queryset, counted_under=None, per_page=ARTICLES_PER_PAGE):
+    """One page of `queryset`; `counted_under` (a cache tag) keeps its count until that tag changes."""
+    if counted_under:
+        paginator = ListingPaginator(queryset, per_page, counted_under)
+    else:
+        paginator = Paginator(queryset, per_page)
     try:
         return paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
@@ -138,6 +165,26 @@ class HomePage(FixedStructurePage):
     def cache_dependencies(self):
         return [page_tag(self), "videos"]
 
+    def route(self, request, path_components):
+        """Any page below the home page in one query, by its URL path.
+
+        Wagtail walks down a level at a time, two queries per level (the child, then its specific
+        row), so an article cost six before its own page was even built. The fixed structure says
+        which type lives at each depth; anything else takes Wagtail's way.
+        """
+        depth = self.depth + len(path_components)
+        model = {COLUMN_DEPTH: ColumnPage, SERIES_DEPTH: SeriesPage, ARTICLE_DEPTH: ArticlePage}.get(depth)
+        if model is None or not path_components:
+            return super().route(request, path_components)
+        url_path = self.url_path + "".join(f"{component}/" for component in path_components)
+        found = model.objects.filter(depth=depth, slug=path_components[-1], url_path=url_path)
+        if model is ArticlePage:  # what the article page shows of its place and cover, in the same query
+            found = found.select_related("column", "series", "cover_image")
+        page = found.first()
+        if page is None:
+            return super().route(request, path_components)
+        return page.route(request, [])
+
     def lead_story(self):
         chosen = article_listing(ArticlePage.objects.filter(pk=self.lead_article_id), LEAD_COVER_FILTER).first()
         if chosen:
@@ -150,7 +197,7 @@ class HomePage(FixedStructurePage):
         context = super().get_context(request, *args, **kwargs)
         columns = list(ColumnPage.objects.child_of(self).live())
         for column in columns:
-            column.latest = article_listing(articles_under(column))[:HOME_ARTICLES_PER_COLUMN]
+            column.latest = article_listing(ArticlePage.objects.filter(column=column))[:HOME_ARTICLES_PER_COLUMN]
         context["columns"] = columns
         context["lead"] = self.lead_story()
         context["latest_videos"] = Video.objects.public()[:HOME_VIDEOS]
@@ -170,7 +217,7 @@ class ColumnPage(FixedStructurePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["series_list"] = SeriesPage.objects.child_of(self).live()
-        context["articles"] = paginate(request, article_listing(articles_under(self)))
+        context["articles"] = paginate(request, article_listing(ArticlePage.objects.filter(column=self)), page_tag(self))
         return context
 
 
@@ -185,7 +232,7 @@ class SeriesPage(FixedStructurePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, article_listing(articles_under(self)))
+        context["articles"] = paginate(request, article_listing(ArticlePage.objects.filter(series=self)), page_tag(self))
         return context
 
 
@@ -253,6 +300,14 @@ class ArticlePage(CachedPage, Page):
     original_author = models.CharField(_("原作者"), max_length=100, blank=True, help_text=_("转载时填写"))
     original_url = models.URLField(_("原文链接"), blank=True)
     date_published = models.DateTimeField(_("发布时间"), default=timezone.now)
+    # Copied from the tree on every save and move, so that a listing is one index range, newest
+    # first, rather than a sort of every article below a column (see the indexes below).
+    column = models.ForeignKey(
+        "columns.ColumnPage", null=True, editable=False, db_index=False, on_delete=models.SET_NULL, related_name="+", verbose_name=_("版块")
+    )
+    series = models.ForeignKey(
+        "columns.SeriesPage", null=True, editable=False, db_index=False, on_delete=models.SET_NULL, related_name="+", verbose_name=_("序列")
+    )
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("标签"))
 
     parent_page_types = ["columns.SeriesPage"]
@@ -291,7 +346,16 @@ class ArticlePage(CachedPage, Page):
         verbose_name_plural = _("文章")
         # Every listing is newest first: with this index a page of 20 is read off the index,
         # not sorted out of all 100,000 articles.
-        indexes = [models.Index(fields=["-date_published", "-page_ptr"], name="article_newest_first")]
+        indexes = [
+            models.Index(fields=["-date_published", "-page_ptr"], name="article_newest_first"),
+            models.Index(fields=["column", "-date_published", "-page_ptr"], name="article_column_newest_first"),
+            models.Index(fields=["series", "-date_published", "-page_ptr"], name="article_series_newest_first"),
+        ]
+
+    def save(self, *args, **kwargs):
+        # Also undoes a stale place brought back by publishing a revision saved before a move.
+        self.column_id, self.series_id = places_of(self.path)
+        return super().save(*args, **kwargs)
 
     @property
     def is_repost(self):
@@ -314,13 +378,11 @@ class ArticlePage(CachedPage, Page):
     def has_video(self):
         return any(block.block_type == "video" for block in self.body)
 
-    @property
-    def series(self):
-        return self.get_parent().specific
 
-    @property
-    def column(self):
-        return self.get_parent().get_parent().specific
+def on_article_moved(sender, instance, **kwargs):
+    """Wagtail saves a moved page as a plain Page, past ArticlePage.save: record its new place here."""
+    column_id, series_id = places_of(instance.path)
+    ArticlePage.objects.filter(pk=instance.pk).update(column_id=column_id, series_id=series_id)
 
 
 class TaxonomySyncRecord(models.Model):
