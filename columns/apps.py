@@ -9,7 +9,7 @@ class ColumnsConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Page
+        from wagtail.models import Page, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from media_center.models import Video
@@ -27,3 +27,7 @@ class ColumnsConfig(AppConfig):
         post_page_move.connect(caching.on_page_moved)
         post_save.connect(caching.on_video_saved, sender=Video)
         post_save.connect(caching.on_site_settings_saved, sender=SiteSettings)
+        post_save.connect(caching.on_view_restriction_changed, sender=PageViewRestriction)
+        post_delete.connect(caching.on_view_restriction_changed, sender=PageViewRestriction)
+        post_save.connect(caching.on_site_changed, sender=Site)
+        post_delete.connect(caching.on_site_changed, sender=Site)

@@ -15,16 +15,19 @@ The responses carry `Cache-Control` with `s-maxage` and `stale-while-revalidate`
 
 import threading
 import time
+import weakref
 from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
 ENTRY_PREFIX = "page-cache:"
 VERSION_PREFIX = "page-cache-version:"
 ALWAYS = ("site",)  # header, footer and settings appear on every page
+VIEW_RESTRICTIONS = "view-restrictions"
 CACHEABLE_QUERY_KEYS = {"page"}
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/stats/", "/search/", "/documents/", "/ping")
 SKIPPED_HEADERS = ("Set-Cookie",)
@@ -53,6 +56,46 @@ def stored_versions(tags):
     for tag in [tag for tag, version in current.items() if not version]:
         cache.add(VERSION_PREFIX + tag, 1, timeout=None)
     return versions(tags) if 0 in current.values() else current
+
+
+def current_version(tag):
+    return stored_versions([tag])[tag]
+
+
+class HeldUntilChanged:
+    """Values built from the database and kept in this process until `tag` is bumped.
+
+    For what every page shows and almost never changes. Each use costs one small read of the tag's
+    version from the shared cache instead of queries. Values are also rebuilt after `seconds`, in
+    case a change was bumped before its transaction committed and the rebuild read the old rows.
+    """
+
+    everywhere = weakref.WeakSet()
+
+    def __init__(self, tag, seconds=60, most=100):
+        self.tag, self.seconds, self.most = tag, seconds, most
+        self.forget()
+        self.everywhere.add(self)
+
+    def forget(self):
+        self.version, self.built_at, self.values = None, 0.0, {}
+
+    @classmethod
+    def forget_all(cls):
+        """For a cache emptied behind the tags' back (tests), whose versions may start over."""
+        for held in list(cls.everywhere):
+            held.forget()
+
+    def get(self, key, build):
+        version = current_version(self.tag)
+        if version != self.version or time.monotonic() - self.built_at > self.seconds:
+            self.version, self.built_at, self.values = version, time.monotonic(), {}
+        if key in self.values:
+            return self.values[key]
+        value = build()
+        if len(self.values) < self.most:  # keys may come from requests: never grow without bound
+            self.values[key] = value
+        return value
 
 
 def entry_key(request):
@@ -184,6 +227,15 @@ def on_page_moved(sender, instance, parent_page_before, **kwargs):
 def on_video_saved(sender, instance, **kwargs):
     if instance.is_public:
         bump(f"video:{instance.pk}", "videos")
+
+
+def on_view_restriction_changed(sender, instance, **kwargs):
+    # After the commit: a page read between a bump and the commit would keep the old answer.
+    transaction.on_commit(lambda: bump(VIEW_RESTRICTIONS))
+
+
+def on_site_changed(sender, instance, **kwargs):
+    transaction.on_commit(lambda: bump("site"))
 
 
 def on_site_settings_saved(sender, instance, created=False, **kwargs):

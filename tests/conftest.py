@@ -124,3 +124,11 @@ def cover_image(db):
     from wagtail.images.tests.utils import get_test_image_file
 
     return Image.objects.create(title="封面", file=get_test_image_file(size=(800, 600)))
+
+
+@pytest.fixture(autouse=True)
+def values_held_per_process_start_over():
+    """Tests roll back the database without bumping any cache tag: nothing read in one may be reused in the next."""
+    from columns.caching import HeldUntilChanged
+
+    HeldUntilChanged.forget_all()

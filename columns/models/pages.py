@@ -18,11 +18,11 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
-from ..caching import depends_on, page_tag, stored_versions
+from ..caching import VIEW_RESTRICTIONS, HeldUntilChanged, current_version, depends_on, page_tag
 from ..content_checks import article_texts, find_sensitive_words
 from ..permissions import FixedStructurePermissionTester
 from ..taxonomy import load_taxonomy
@@ -80,7 +80,7 @@ class ListingPaginator(Paginator):
     @cached_property
     def count(self):
         started = time.time_ns()
-        version = stored_versions([self.counted_under])[self.counted_under]
+        version = current_version(self.counted_under)
         key = f"listing-count:{self.counted_under}:{version}"
         count = cache.get(key)
         if count is None:
@@ -104,8 +104,18 @@ def paginate(request, queryset, counted_under=None, per_page=ARTICLES_PER_PAGE):
         return paginator.page(paginator.num_pages)
 
 
+any_view_restrictions = HeldUntilChanged(VIEW_RESTRICTIONS)
+
+
 class CachedPage:
     """A page served from the whole-page cache until it, or a listing it shows, changes."""
+
+    def get_view_restrictions(self):
+        """Wagtail checks the page and its ancestors for restrictions before every render, in two
+        queries; a site that has none (the usual case) skips them."""
+        if not any_view_restrictions.get("any", PageViewRestriction.objects.exists):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def cache_dependencies(self):
         return [page_tag(self)]
@@ -113,6 +123,11 @@ class CachedPage:
     def serve(self, request, *args, **kwargs):
         depends_on(request, *self.cache_dependencies())
         return super().serve(request, *args, **kwargs)
+
+    def breadcrumb(self):
+        from ..structure import breadcrumb  # it reads the models
+
+        return breadcrumb(self.path)
 
 
 class FixedStructurePage(CachedPage, Page):
@@ -178,8 +193,8 @@ class HomePage(FixedStructurePage):
             return super().route(request, path_components)
         url_path = self.url_path + "".join(f"{component}/" for component in path_components)
         found = model.objects.filter(depth=depth, slug=path_components[-1], url_path=url_path)
-        if model is ArticlePage:  # what the article page shows of its place and cover, in the same query
-            found = found.select_related("column", "series", "cover_image")
+        if model is ArticlePage:  # the cover in the same query (its place comes from structure.py)
+            found = found.select_related("cover_image")
         page = found.first()
         if page is None:
             return super().route(request, path_components)

@@ -1,11 +1,14 @@
 """What the footer and every page's head need from the site itself, editable in 设置 → 网站设置."""
 
+import copy
 import re
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from ..caching import HeldUntilChanged
 
 ICP_LOOKUP_URL = "https://beian.miit.gov.cn/"
 PUBLIC_SECURITY_LOOKUP_URL = "https://beian.mps.gov.cn/#/query/webSearch?code={code}"
@@ -47,6 +50,16 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("网站设置")
+
+    held = HeldUntilChanged("site")  # saving the settings bumps "site" (see caching.py)
+
+    @classmethod
+    def for_site(cls, site):
+        """Every page's footer reads these: one query per process and change, not per render.
+        Each caller gets its own copy, since Wagtail and the admin form write to the instance."""
+        if site is None:
+            return super().for_site(site)
+        return copy.copy(cls.held.get(site.pk, lambda: super(SiteSettings, cls).for_site(site)))
 
     @property
     def icp_lookup_url(self):

@@ -1,16 +1,14 @@
 from django import template
 
-from ..models import ColumnPage
+from ..structure import site_structure
 
 register = template.Library()
 
 
 @register.inclusion_tag("columns/includes/column_nav.html", takes_context=True)
 def column_nav(context):
-    columns = ColumnPage.objects.live().order_by("path").only("title", "slug", "url_path", "path", "depth")
-    current = context.get("page")
-    current_path = getattr(current, "path", "")
-    return {"columns": columns, "current_path": current_path, "request": context.get("request")}
+    current_path = getattr(context.get("page"), "path", "")
+    return {"columns": site_structure().columns, "current_path": current_path}
 
 
 @register.filter
