@@ -42,6 +42,7 @@ def bump(*tags):
     """Invalidate every cached page that depends on any of `tags`."""
     now = time.time_ns()
     cache.set_many({VERSION_PREFIX + tag: now for tag in tags}, timeout=None)
+    HeldUntilChanged.forget_tags(tags)  # this process at once; the others within a second
 
 
 def versions(tags):
@@ -65,20 +66,27 @@ def current_version(tag):
 class HeldUntilChanged:
     """Values built from the database and kept in this process until `tag` is bumped.
 
-    For what every page shows and almost never changes. Each use costs one small read of the tag's
-    version from the shared cache instead of queries. Values are also rebuilt after `seconds`, in
-    case a change was bumped before its transaction committed and the rebuild read the old rows.
+    For what every page shows and almost never changes. The tag's version in the shared cache is
+    read at most once every `check_seconds` (a bump in another process shows here within that
+    time, one in this process at once). Values are also rebuilt after `seconds`, in case a change
+    was bumped before its transaction committed and the rebuild read the old rows.
     """
 
     everywhere = weakref.WeakSet()
 
-    def __init__(self, tag, seconds=60, most=100):
-        self.tag, self.seconds, self.most = tag, seconds, most
+    def __init__(self, tag, seconds=60, check_seconds=1, most=100):
+        self.tag, self.seconds, self.check_seconds, self.most = tag, seconds, check_seconds, most
         self.forget()
         self.everywhere.add(self)
 
     def forget(self):
-        self.version, self.built_at, self.values = None, 0.0, {}
+        self.version, self.built_at, self.checked_at, self.values = None, 0.0, 0.0, {}
+
+    @classmethod
+    def forget_tags(cls, tags):
+        for held in list(cls.everywhere):
+            if held.tag in tags:
+                held.forget()
 
     @classmethod
     def forget_all(cls):
@@ -87,9 +95,11 @@ class HeldUntilChanged:
             held.forget()
 
     def get(self, key, build):
-        version = current_version(self.tag)
-        if version != self.version or time.monotonic() - self.built_at > self.seconds:
-            self.version, self.built_at, self.values = version, time.monotonic(), {}
+        now = time.monotonic()
+        if now - self.checked_at > self.check_seconds:
+            version, self.checked_at = current_version(self.tag), now
+            if version != self.version or now - self.built_at > self.seconds:
+                self.version, self.built_at, self.values = version, now, {}
         if key in self.values:
             return self.values[key]
         value = build()

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.functional import cached_property
@@ -44,14 +44,18 @@ def article_listing(queryset, cover_filter=LIST_COVER_FILTER):
     The body is left in the database (lists never show it); covers and their list-size renditions
     come in two queries whatever the number of items.
     """
-    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=cover_filter)
     return (
         queryset.live()
         .defer("body")
         .select_related("cover_image")
-        .prefetch_related(Prefetch("cover_image__renditions", queryset=renditions))
+        .prefetch_related(cover_renditions(cover_filter))
         .order_by("-date_published", "-pk")
     )
+
+
+def cover_renditions(cover_filter=LIST_COVER_FILTER):
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=cover_filter)
+    return Prefetch("cover_image__renditions", queryset=renditions)
 
 
 COLUMN_DEPTH, SERIES_DEPTH, ARTICLE_DEPTH = 3, 4, 5
@@ -204,15 +208,17 @@ class HomePage(FixedStructurePage):
         chosen = article_listing(ArticlePage.objects.filter(pk=self.lead_article_id), LEAD_COVER_FILTER).first()
         if chosen:
             return chosen
-        return article_listing(ArticlePage.objects.exclude(cover_image=None), LEAD_COVER_FILTER).first()
+        return article_listing(ArticlePage.objects.filter(cover_image__isnull=False), LEAD_COVER_FILTER).first()
 
     def get_context(self, request, *args, **kwargs):
         from media_center.models import Video
 
         context = super().get_context(request, *args, **kwargs)
         columns = list(ColumnPage.objects.child_of(self).live())
-        for column in columns:
-            column.latest = article_listing(ArticlePage.objects.filter(column=column))[:HOME_ARTICLES_PER_COLUMN]
+        for column in columns:  # the covers of all ten lists in one query, not one per column
+            listing = article_listing(ArticlePage.objects.filter(column=column)).prefetch_related(None)
+            column.latest = list(listing[:HOME_ARTICLES_PER_COLUMN])
+        prefetch_related_objects([article for column in columns for article in column.latest], cover_renditions())
         context["columns"] = columns
         context["lead"] = self.lead_story()
         context["latest_videos"] = Video.objects.public()[:HOME_VIDEOS]
@@ -365,6 +371,13 @@ class ArticlePage(CachedPage, Page):
             models.Index(fields=["-date_published", "-page_ptr"], name="article_newest_first"),
             models.Index(fields=["column", "-date_published", "-page_ptr"], name="article_column_newest_first"),
             models.Index(fields=["series", "-date_published", "-page_ptr"], name="article_series_newest_first"),
+            # The home page's lead story is the newest with a cover: without this, a run of
+            # articles without covers is read through one by one.
+            models.Index(
+                fields=["-date_published", "-page_ptr"],
+                condition=models.Q(cover_image__isnull=False),
+                name="article_covered_newest_first",
+            ),
         ]
 
     def save(self, *args, **kwargs):

@@ -78,3 +78,22 @@ def test_requests_naming_many_hosts_hold_a_bounded_number_of_sites(client, setti
     for number in range(held_sites.most + 20):
         assert client.get("/", HTTP_HOST=f"host{number}.example").status_code == 200
     assert len(held_sites.values) == held_sites.most
+
+
+def test_a_bump_in_another_process_is_seen_within_the_check_interval(monkeypatch):
+    import time
+
+    from django.core.cache import cache
+
+    from columns.caching import VERSION_PREFIX, HeldUntilChanged
+
+    clock = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    held = HeldUntilChanged("test-tag", check_seconds=1)
+    assert held.get("key", lambda: "old") == "old"
+
+    cache.set(VERSION_PREFIX + "test-tag", time.time_ns())  # what bump() in another process writes
+
+    assert held.get("key", lambda: "new") == "old"
+    clock[0] += 1.5
+    assert held.get("key", lambda: "new") == "new"
