@@ -20,6 +20,7 @@ held = HeldUntilChanged("site")
 class Place:
     pk: int
     path: str
+    slug: str
     title: str
     url: str
     live: bool
@@ -34,8 +35,8 @@ class Structure:
 def read_structure():
     pages = Page.objects.filter(depth__in=(COLUMN_DEPTH, SERIES_DEPTH)).order_by("path")
     places = {
-        page.path: Place(page.pk, page.path, page.title, page.get_url(), page.live)
-        for page in pages.only("pk", "path", "depth", "title", "url_path", "live")
+        page.path: Place(page.pk, page.path, page.slug, page.title, page.get_url(), page.live)
+        for page in pages.only("pk", "path", "depth", "slug", "title", "url_path", "live")
     }
     columns = tuple(place for place in places.values() if place.live and len(place.path) == COLUMN_DEPTH * Page.steplen)
     return Structure(columns, places)

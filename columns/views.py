@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
-from wagtail.models import Page
 
 from media_center.models import Video
 
@@ -16,7 +15,8 @@ from wagtail.contrib.sitemaps import views as sitemap_views
 
 from . import search as chinese_search
 from .caching import depends_on
-from .models import COLUMN_DEPTH, SERIES_DEPTH, ArticlePage, ColumnPage, ancestor_path, article_listing, paginate
+from .models import ArticlePage, article_listing, paginate
+from .structure import breadcrumb, site_structure
 
 MAX_QUERY_LENGTH = 100
 SEARCH_VIDEOS = 4
@@ -27,35 +27,28 @@ def plain_body(article):
     return " ".join(strip_tags(text) for text in article.body.stream_block.get_searchable_content(article.body))
 
 
-def place_names():
-    """Column and series titles by tree path: a result names its place without a query per result."""
-    return dict(Page.objects.filter(depth__in=(COLUMN_DEPTH, SERIES_DEPTH), live=True).values_list("path", "title"))
-
-
 class SearchResult:
-    def __init__(self, article, words, places):
+    def __init__(self, article, words):
         self.article = article
         self.title = chinese_search.highlight(article.title, words)
         text = article.summary if any(word in article.summary.lower() for word in words) else plain_body(article)
         self.excerpt = chinese_search.highlight(chinese_search.excerpt(text or article.summary, words), words)
-        self.column = places.get(ancestor_path(article.path, COLUMN_DEPTH))
-        self.series = places.get(ancestor_path(article.path, SERIES_DEPTH))
+        self.places = breadcrumb(article.path)  # column, series: no query per result
 
 
 @require_GET
 def search(request):
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
-    columns = list(ColumnPage.objects.live().order_by("path"))
+    columns = site_structure().columns
     column = next((column for column in columns if column.slug == request.GET.get("column")), None)
     context = {"query": query, "columns": columns, "column": column, "results": None, "videos": []}
     words = chinese_search.highlight_words(query)
     if words:
         articles = ArticlePage.objects.live().select_related("cover_image")
         if column:
-            articles = articles.descendant_of(column)
+            articles = articles.filter(column=column.pk)
         results = paginate(request, articles.search(query))
-        places = place_names()
-        results.object_list = [SearchResult(article, words, places) for article in results.object_list]
+        results.object_list = [SearchResult(article, words) for article in results.object_list]
         context["results"] = results
         if column is None:
             context["videos"] = list(Video.objects.public().search(query)[:SEARCH_VIDEOS])

@@ -360,6 +360,7 @@ class ArticlePage(CachedPage, Page):
         index.AutocompleteField("subtitle"),
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.FilterField("date_published"),
+        index.FilterField("column"),
     ]
 
     class Meta:
