@@ -6,7 +6,9 @@ For each database:
    machine) for an article page and a column page, cached and uncached, as ratios of a trivial
    Django view on the same server (`/ping`, the ceiling);
 3. search p50/p99 for ten Chinese queries over HTTP;
-4. the article page's transferred size: HTML + CSS + JS, gzip.
+4. the article page's transferred size: HTML + CSS + JS, gzip;
+5. the uncached home page, and the floor: the article served with a template of only its title
+   (bench/floor_settings.py), what Wagtail and Django cost before any template work.
 
 Run with `make bench` or `python bench/site.py`. BENCH_QUICK=1 uses 20,000 articles and short runs.
 """
@@ -213,11 +215,11 @@ def database(engine, folder):
 
 
 @contextmanager
-def gunicorn(env, port):
+def gunicorn(env, port, settings="cms.settings.production"):
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "cms.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--no-control-socket",
          "--log-level", "warning"],
-        cwd=REPO, env=env,
+        cwd=REPO, env={**env, "DJANGO_SETTINGS_MODULE": settings},
     )  # fmt: skip
     try:
         for _ in range(100):
@@ -333,6 +335,14 @@ def run_database(engine, lines):
                 lines.append(
                     f"{engine} article page transferred (HTML + {assets} CSS/JS files, gzip): {size / 1024:.1f} KB "
                     f"(goal <= 60 KB) {'ok' if size <= 60 * 1024 else 'MISSED'}"
+                )
+                rps, p50, _ = wrk(base + "/?nocache=1")
+                lines.append(f"{engine} home page uncached (no goal): {rps / ceiling:.2f}x the ceiling's req/s ({rps:.0f} req/s, p50 {p50:.1f} ms)")
+            with gunicorn(env, free_port(), settings="bench.floor_settings") as base:
+                rps, p50, _ = wrk(base + article + "?nocache=1")
+                lines.append(
+                    f"{engine} floor: article page uncached with a template of only its title: {rps / ceiling:.2f}x the "
+                    f"ceiling's req/s ({rps:.0f} req/s, p50 {p50:.1f} ms): no uncached page can beat this here"
                 )
     finally:
         shutil.rmtree(folder, ignore_errors=True)

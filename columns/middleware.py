@@ -1,4 +1,4 @@
-"""Wagtail's site lookup, held in each process until the site or its home page changes."""
+"""Wagtail's site lookup and site root paths, held in each process until a site or its home page changes."""
 
 import copy
 
@@ -21,8 +21,8 @@ def site_with_home_page(request):
 class HeldSiteMiddleware:
     """Wagtail finds the site for every request with a ranking query, then loads its home page and
     the home page's specific row: three queries before routing starts. Here they run once per
-    process and change. Each request gets its own copy of the Site; the home page is shared and
-    only read. Only for Wagtail's page view: other views neither pay nor gain."""
+    process and change. Each request gets its own copy of the Site; the home page and the root
+    paths are shared and only read. Only for Wagtail's page view: other views neither pay nor gain."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,4 +37,6 @@ class HeldSiteMiddleware:
         site = held_sites.get((hostname, request.get_port()), lambda: site_with_home_page(request))
         if site is not None:
             request._wagtail_site = copy.copy(site)
+        # What page URLs are built from: Wagtail reads it from the shared cache once per request.
+        request._wagtail_cached_site_root_paths = held_sites.get("root paths", Site.get_site_root_paths)
         return None

@@ -118,7 +118,9 @@ class CachedPage:
         """Wagtail checks the page and its ancestors for restrictions before every render, in two
         queries; a site that has none (the usual case) skips them."""
         if not any_view_restrictions.get("any", PageViewRestriction.objects.exists):
-            return PageViewRestriction.objects.none()
+            nothing = PageViewRestriction.objects.none()
+            nothing._result_cache = []  # iterated on every render: not even compiled to SQL
+            return nothing
         return super().get_view_restrictions()
 
     def cache_dependencies(self):
