@@ -46,6 +46,12 @@ def site_structure():
     return held.get("structure", read_structure)
 
 
+def series_of(column):
+    """The live series of a column, in order."""
+    places = site_structure().places.values()
+    return [place for place in places if place.live and place.path.startswith(column.path) and place.path != column.path]
+
+
 def breadcrumb(path):
     """The column and the series above the page at tree `path`, read off the path itself."""
     places = site_structure().places

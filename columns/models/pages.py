@@ -239,7 +239,9 @@ class ColumnPage(FixedStructurePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["series_list"] = SeriesPage.objects.child_of(self).live()
+        from ..structure import series_of  # it reads the models
+
+        context["series_list"] = series_of(self)
         context["articles"] = paginate(request, article_listing(ArticlePage.objects.filter(column=self)), page_tag(self))
         return context
 
