@@ -84,7 +84,8 @@ def fill(total):
     from wagtail.models import Locale, Page
     from wagtail.search.backends import get_search_backend
 
-    from columns.models import COLUMN_DEPTH, SERIES_DEPTH, ArticlePage, SeriesPage, ancestor_path
+    from columns.models import ArticlePage, SeriesPage
+    from columns.tree import COLUMN_DEPTH, SERIES_DEPTH, ancestor_path
 
     random.seed(total)
     common_words, cumulative = vocabulary()

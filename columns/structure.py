@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from wagtail.models import Page
 
 from .caching import HeldUntilChanged
-from .models import COLUMN_DEPTH, SERIES_DEPTH, ancestor_path
+from .tree import COLUMN_DEPTH, SERIES_DEPTH, ancestor_path
 
 held = HeldUntilChanged("site")
 

@@ -7,7 +7,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from wagtail.models import Page
 
-from columns.models import ARTICLE_DEPTH, COLUMN_DEPTH, SERIES_DEPTH, ancestor_path
+from columns.tree import ARTICLE_DEPTH, COLUMN_DEPTH, SERIES_DEPTH, ancestor_path
 from media_center.models import Video
 
 from .models import DailyCount

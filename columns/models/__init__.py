@@ -1,7 +1,4 @@
 from .pages import (  # noqa: F401
-    ARTICLE_DEPTH,
-    COLUMN_DEPTH,
-    SERIES_DEPTH,
     TAXONOMY,
     ArticlePage,
     ArticlePageTag,
@@ -10,7 +7,6 @@ from .pages import (  # noqa: F401
     HomePage,
     SeriesPage,
     TaxonomySyncRecord,
-    ancestor_path,
     article_listing,
     paginate,
 )

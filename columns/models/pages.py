@@ -25,7 +25,9 @@ from ..blocks import ArticleBodyBlock
 from ..caching import VIEW_RESTRICTIONS, HeldUntilChanged, current_version, depends_on, page_tag
 from ..content_checks import article_texts, find_sensitive_words
 from ..permissions import FixedStructurePermissionTester
+from ..structure import breadcrumb, series_of
 from ..taxonomy import load_taxonomy
+from ..tree import ARTICLE_DEPTH, COLUMN_DEPTH, SERIES_DEPTH, ancestor_path
 
 TAXONOMY = load_taxonomy()
 ARTICLES_PER_PAGE = 20
@@ -56,14 +58,6 @@ def article_listing(queryset, cover_filter=LIST_COVER_FILTER):
 def cover_renditions(cover_filter=LIST_COVER_FILTER):
     renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=cover_filter)
     return Prefetch("cover_image__renditions", queryset=renditions)
-
-
-COLUMN_DEPTH, SERIES_DEPTH, ARTICLE_DEPTH = 3, 4, 5
-
-
-def ancestor_path(path, depth):
-    """The tree path of a page's ancestor at `depth` (its column, its series), read off its own path."""
-    return path[: depth * Page.steplen]
 
 
 def places_of(path):
@@ -131,8 +125,6 @@ class CachedPage:
         return super().serve(request, *args, **kwargs)
 
     def breadcrumb(self):
-        from ..structure import breadcrumb  # it reads the models
-
         return breadcrumb(self.path)
 
 
@@ -239,8 +231,6 @@ class ColumnPage(FixedStructurePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from ..structure import series_of  # it reads the models
-
         context["series_list"] = series_of(self)
         context["articles"] = paginate(request, article_listing(ArticlePage.objects.filter(column=self)), page_tag(self))
         return context
