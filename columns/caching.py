@@ -7,8 +7,10 @@ once. An entry holds the versions it was rendered with and is used only while al
 render that overlapped a bump is not stored. Only anonymous readers are served from the cache (no
 session cookie: nothing per person is ever stored) and only for the query strings a page uses.
 
-Each web process also keeps its most requested entries in memory: a hit then costs one small
-round trip to the shared cache, for the versions, instead of two and the whole page.
+Each web process also keeps its most requested entries in memory, and trusts the versions it read
+for a second (PAGE_CACHE_VERSION_CHECK_SECONDS): a hit on a popular page then costs no round trip
+at all. A bump shows at once in the process that made it and within that second in the others,
+far inside the minute a CDN in front may keep a page anyway.
 
 The responses carry `Cache-Control` with `s-maxage` and `stale-while-revalidate` for a CDN in front.
 """
@@ -38,68 +40,97 @@ def depends_on(request, *tags):
     request.page_cache_tags = (*ALWAYS, *tags)
 
 
+class KnownVersions:
+    """The tag versions this process read last, each trusted for `seconds` after it was read."""
+
+    def __init__(self):
+        self.known = {}  # tag: (version, when read)
+
+    def remember(self, found):
+        now = time.monotonic()
+        self.known.update((tag, (version, now)) for tag, version in found.items())
+
+    def get(self, tags):
+        oldest = time.monotonic() - settings.PAGE_CACHE_VERSION_CHECK_SECONDS
+        stale = [tag for tag in tags if self.known.get(tag, (0, oldest - 1))[1] < oldest]
+        if stale:
+            self.remember(read_versions(stale))
+        return {tag: self.known[tag][0] for tag in tags}
+
+    def forget(self):
+        self.known = {}
+
+
+known_versions = KnownVersions()
+
+
 def bump(*tags):
     """Invalidate every cached page that depends on any of `tags`."""
     now = time.time_ns()
     cache.set_many({VERSION_PREFIX + tag: now for tag in tags}, timeout=None)
-    HeldUntilChanged.forget_tags(tags)  # this process at once; the others within a second
+    known_versions.remember(dict.fromkeys(tags, now))  # this process at once; the others within a second
 
 
-def versions(tags):
+def read_versions(tags):
     found = cache.get_many([VERSION_PREFIX + tag for tag in tags])
     return {tag: found.get(VERSION_PREFIX + tag, 0) for tag in tags}
 
 
+def versions(tags):
+    """The tags' versions as this process knows them: read from the shared cache at most once a second."""
+    return known_versions.get(tags)
+
+
 def stored_versions(tags):
-    """The versions to store an entry with. A tag never bumped starts at 1, so that losing the
-    versions (a flushed or evicting cache) reads as 0 and invalidates every entry, never none."""
-    current = versions(tags)
+    """The versions to store an entry with, read now. A tag never bumped starts at 1, so that losing
+    the versions (a flushed or evicting cache) reads as 0 and invalidates every entry, never none."""
+    current = read_versions(tags)
     for tag in [tag for tag, version in current.items() if not version]:
         cache.add(VERSION_PREFIX + tag, 1, timeout=None)
-    return versions(tags) if 0 in current.values() else current
+    if 0 in current.values():
+        current = read_versions(tags)
+    known_versions.remember(current)
+    return current
 
 
 def current_version(tag):
-    return stored_versions([tag])[tag]
+    """The tag's version as this process knows it (see versions()), set up if it was never bumped."""
+    return versions([tag])[tag] or stored_versions([tag])[tag]
+
+
+def forget_process_state():
+    """For a cache emptied behind the tags' back (tests), whose versions may start over."""
+    known_versions.forget()
+    HeldUntilChanged.forget_all()
 
 
 class HeldUntilChanged:
     """Values built from the database and kept in this process until `tag` is bumped.
 
-    For what every page shows and almost never changes. The tag's version in the shared cache is
-    read at most once every `check_seconds` (a bump in another process shows here within that
-    time, one in this process at once). Values are also rebuilt after `seconds`, in case a change
-    was bumped before its transaction committed and the rebuild read the old rows.
+    For what every page shows and almost never changes; the tag's version is known as versions()
+    knows it. Values are also rebuilt after `seconds`, in case a change was bumped before its
+    transaction committed and the rebuild read the old rows.
     """
 
     everywhere = weakref.WeakSet()
 
-    def __init__(self, tag, seconds=60, check_seconds=1, most=100):
-        self.tag, self.seconds, self.check_seconds, self.most = tag, seconds, check_seconds, most
+    def __init__(self, tag, seconds=60, most=100):
+        self.tag, self.seconds, self.most = tag, seconds, most
         self.forget()
         self.everywhere.add(self)
 
     def forget(self):
-        self.version, self.built_at, self.checked_at, self.values = None, 0.0, 0.0, {}
-
-    @classmethod
-    def forget_tags(cls, tags):
-        for held in list(cls.everywhere):
-            if held.tag in tags:
-                held.forget()
+        self.version, self.built_at, self.values = None, 0.0, {}
 
     @classmethod
     def forget_all(cls):
-        """For a cache emptied behind the tags' back (tests), whose versions may start over."""
         for held in list(cls.everywhere):
             held.forget()
 
     def get(self, key, build):
-        now = time.monotonic()
-        if now - self.checked_at > self.check_seconds:
-            version, self.checked_at = current_version(self.tag), now
-            if version != self.version or now - self.built_at > self.seconds:
-                self.version, self.built_at, self.values = version, now, {}
+        version, now = current_version(self.tag), time.monotonic()
+        if version != self.version or now - self.built_at > self.seconds:
+            self.version, self.built_at, self.values = version, now, {}
         if key in self.values:
             return self.values[key]
         value = build()

@@ -129,6 +129,6 @@ def cover_image(db):
 @pytest.fixture(autouse=True)
 def values_held_per_process_start_over():
     """Tests roll back the database without bumping any cache tag: nothing read in one may be reused in the next."""
-    from columns.caching import HeldUntilChanged
+    from columns.caching import forget_process_state
 
-    HeldUntilChanged.forget_all()
+    forget_process_state()

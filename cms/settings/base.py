@@ -204,6 +204,7 @@ PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", 30
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", 60))
 PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", 300))
 PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", 500))
+PAGE_CACHE_VERSION_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_CHECK_SECONDS", 1))
 
 # Behind a reverse proxy, the header carrying the reader's address (e.g. X-Real-IP); unset: REMOTE_ADDR.
 STATS_CLIENT_ADDRESS_HEADER = os.environ.get("STATS_CLIENT_ADDRESS_HEADER") or None

@@ -89,7 +89,7 @@ def test_a_bump_in_another_process_is_seen_within_the_check_interval(monkeypatch
 
     clock = [1000.0]
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])
-    held = HeldUntilChanged("test-tag", check_seconds=1)
+    held = HeldUntilChanged("test-tag")
     assert held.get("key", lambda: "old") == "old"
 
     cache.set(VERSION_PREFIX + "test-tag", time.time_ns())  # what bump() in another process writes

@@ -134,3 +134,19 @@ def test_listings_cost_the_same_queries_for_five_or_twenty_articles(client, seri
     add(10)
     twenty = {url: queries(url) for url in ("/", "/laodongmei/", "/laodongmei/laomo-fengcai/")}
     assert twenty == five
+
+
+def test_a_publication_in_another_process_empties_this_ones_entries_within_a_second(client, series, monkeypatch):
+    import time
+
+    from columns.caching import VERSION_PREFIX, page_tag
+
+    warm(client, series.url)
+    clock = [time.monotonic()]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+
+    cache.set(VERSION_PREFIX + page_tag(series), time.time_ns(), timeout=None)  # what bump() elsewhere writes
+
+    assert client.get(series.url)["X-Page-Cache"] == "hit"  # the versions read less than a second ago
+    clock[0] += 1.5
+    assert client.get(series.url)["X-Page-Cache"] == "miss"
