@@ -41,13 +41,18 @@ def depends_on(request, *tags):
 
 
 class KnownVersions:
-    """The tag versions this process read last, each trusted for `seconds` after it was read."""
+    """The tag versions this process read last, each trusted for PAGE_CACHE_VERSION_CHECK_SECONDS."""
+
+    most = 10_000  # one tag per page read: past this, the ones no longer trusted are dropped
 
     def __init__(self):
         self.known = {}  # tag: (version, when read)
 
     def remember(self, found):
         now = time.monotonic()
+        if len(self.known) > self.most:
+            oldest = now - settings.PAGE_CACHE_VERSION_CHECK_SECONDS
+            self.known = {tag: known for tag, known in self.known.items() if known[1] >= oldest}
         self.known.update((tag, (version, now)) for tag, version in found.items())
 
     def get(self, tags):
