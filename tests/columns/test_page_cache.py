@@ -150,3 +150,20 @@ def test_a_publication_in_another_process_empties_this_ones_entries_within_a_sec
     assert client.get(series.url)["X-Page-Cache"] == "hit"  # the versions read less than a second ago
     clock[0] += 1.5
     assert client.get(series.url)["X-Page-Cache"] == "miss"
+
+
+def test_versions_known_to_a_process_stay_bounded(monkeypatch):
+    import time
+
+    from columns.caching import KnownVersions
+
+    clock = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    known = KnownVersions()
+    known.most = 10
+    known.remember({f"page:{number}": 1 for number in range(11)})
+    clock[0] += 2  # all of them now older than the check interval
+
+    known.remember({"page:new": 2})
+
+    assert list(known.known) == ["page:new"]
