@@ -1,11 +1,38 @@
-"""Django's Redis cache, keeping one redis.Redis client per connection pool.
+"""Django's Redis cache: one client per connection pool, and an outage reads as an empty cache.
 
 Django builds a new `redis.Redis` for every cache call, and redis-py fills a table of some hundred
 response callbacks in each constructor: about a quarter of a millisecond, more than the round trip
 itself. A client is safe to share between threads, so one per pool is enough.
+
+The public site only uses the cache to go faster: pages, tag versions, counts. When Redis is down
+or too slow (production sets socket timeouts), reads miss and writes are dropped, so pages are
+rendered afresh instead of failing; the outage is logged once a minute. A publication during the
+outage cannot bump its tags: pages cached before it may be served until they expire
+(PAGE_CACHE_SECONDS) once Redis is back.
 """
 
+import logging
+import time
+from contextlib import contextmanager
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+OUTAGE_LOG_SECONDS = 60
+_last_logged = [0.0]
+
+
+@contextmanager
+def outage_as_miss():
+    try:
+        yield
+    except (RedisConnectionError, RedisTimeoutError) as error:
+        if time.monotonic() - _last_logged[0] > OUTAGE_LOG_SECONDS:
+            _last_logged[0] = time.monotonic()
+            logger.warning("缓存服务不可用，页面将不经缓存直接生成 (Redis unavailable: %s)", error)
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -24,3 +51,32 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def get(self, key, default=None, version=None):
+        with outage_as_miss():
+            return super().get(key, default, version)
+        return default
+
+    def get_many(self, keys, version=None):
+        with outage_as_miss():
+            return super().get_many(keys, version)
+        return {}
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with outage_as_miss():
+            return super().add(key, value, timeout, version)
+        return False
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with outage_as_miss():
+            super().set(key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        with outage_as_miss():
+            return super().set_many(data, timeout, version)
+        return list(data)
+
+    def delete(self, key, version=None):
+        with outage_as_miss():
+            return super().delete(key, version)
+        return False

@@ -223,7 +223,7 @@ class PageCacheMiddleware:
         if tags and storable(response):
             add_cache_control(response)
             current = stored_versions(tags)
-            if all(version < started for version in current.values()):
+            if all(0 < version < started for version in current.values()):  # 0: the shared cache is down
                 entry = self.entry(response, current)
                 cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
                 self.recent.put(key, entry)

@@ -32,6 +32,8 @@ if os.environ.get("REDIS_URL"):
             "BACKEND": "cms.cache.ReusingRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "umc",
+            # A stalled Redis must not stall every page: past this, cms.cache treats it as a miss.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 

@@ -23,3 +23,36 @@ def test_values_round_trip_and_expire_like_djangos():
     assert cache.add("v:1", 5) is False
     cache.delete_many(["page", "v:1", "v:2"])
     assert cache.get("page") is None
+
+
+def unreachable_cache():
+    port = free_port()  # nothing listens there: every call is refused
+    return ReusingRedisCache(f"redis://127.0.0.1:{port}/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_an_unreachable_redis_reads_as_an_empty_cache_and_drops_writes():
+    cache = unreachable_cache()
+    assert cache.get("page", "missing") == "missing"
+    assert cache.get_many(["v:1", "v:2"]) == {}
+    assert cache.add("v:1", 1) is False
+    assert cache.set_many({"v:1": 1}) == ["v:1"]
+    cache.set("page", b"html")
+    assert cache.delete("page") is False
+
+
+def test_pages_are_still_served_when_redis_is_down(client, db, settings):
+    from columns.caching import forget_process_state
+
+    settings.CACHES = {"default": {"BACKEND": "cms.cache.ReusingRedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}}
+    forget_process_state()
+    first, second = client.get("/laodongmei/"), client.get("/laodongmei/")
+    assert first.status_code == second.status_code == 200
+    assert second["X-Page-Cache"] == "miss"
