@@ -144,3 +144,19 @@ def test_postgresql_can_answer_the_search_filter_from_the_title_and_body_index(c
         cursor.execute(f"EXPLAIN SELECT 1 FROM wagtailsearch_indexentry WHERE {matched} to_tsquery('职工')")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "search_title_body_gin" in plan
+
+
+@pytest.mark.django_db
+def test_sqlite_counts_and_pages_results_from_one_ranking(corpus):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from columns.models import paginate
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's full-text ranking only")
+    request = type("Request", (), {"GET": {"page": "1"}})()
+    with CaptureQueriesContext(connection) as captured:
+        page = paginate(request, ArticlePage.objects.live().search("职工"), per_page=2)
+        assert len(page.object_list) == 2 and page.paginator.count >= 3
+    assert sum(" MATCH " in query["sql"] for query in captured) == 1
