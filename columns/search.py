@@ -258,6 +258,10 @@ def segmenting_backend_class(vendor_class):
             autocomplete_query_compiler_class=with_mixin(RankedQueryCompilerMixin, vendor_class.autocomplete_query_compiler_class),
             results_class=with_mixin(RankedResultsMixin, vendor_class.results_class),
         )
+    if vendor_class.__name__ == "PostgresSearchBackend":
+        from .postgres_ranking import RankedOnceResultsMixin
+
+        attributes["results_class"] = with_mixin(RankedOnceResultsMixin, vendor_class.results_class)
     return type(f"Chinese{vendor_class.__name__}", (SegmentingQueryMixin, vendor_class), attributes)
 
 

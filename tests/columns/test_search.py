@@ -160,3 +160,19 @@ def test_sqlite_counts_and_pages_results_from_one_ranking(corpus):
         page = paginate(request, ArticlePage.objects.live().search("职工"), per_page=2)
         assert len(page.object_list) == 2 and page.paginator.count >= 3
     assert sum(" MATCH " in query["sql"] for query in captured) == 1
+
+
+@pytest.mark.django_db
+def test_postgresql_counts_and_pages_results_from_one_ranking(corpus):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from columns.models import paginate
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's ranking only")
+    request = type("Request", (), {"GET": {"page": "2"}})()
+    with CaptureQueriesContext(connection) as captured:
+        page = paginate(request, ArticlePage.objects.live().search("职工"), per_page=2)
+        assert len(page.object_list) >= 1 and page.paginator.count >= 3
+    assert sum("wagtailsearch_indexentry" in query["sql"] for query in captured) == 1
