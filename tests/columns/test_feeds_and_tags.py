@@ -76,3 +76,22 @@ def test_article_links_its_tags(client, series):
 
 def test_unknown_tag_is_not_found(client):
     assert client.get("/tags/没有的标签/").status_code == 404
+
+
+def test_a_feed_costs_the_same_queries_for_five_or_twenty_articles(client, series, cover_image):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/feeds/laodongmei/rss.xml").status_code == 200
+        return len(captured)
+
+    for number in range(5):
+        ArticlePageFactory(parent=series, cover_image=cover_image, summary=f"摘要{number}")
+    five = queries()
+    for number in range(15):
+        ArticlePageFactory(parent=series, cover_image=cover_image, summary=f"摘要{number}")
+    assert queries() == five
