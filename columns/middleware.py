@@ -9,6 +9,7 @@ from wagtail.models import Site
 from .caching import HeldUntilChanged
 
 held_sites = HeldUntilChanged("site")  # bumped by an edited site and by a published home page or column
+held_root_paths = HeldUntilChanged("site")
 
 
 def site_with_home_page(request):
@@ -38,5 +39,5 @@ class HeldSiteMiddleware:
         if site is not None:
             request._wagtail_site = copy.copy(site)
         # What page URLs are built from: Wagtail reads it from the shared cache once per request.
-        request._wagtail_cached_site_root_paths = held_sites.get("root paths", Site.get_site_root_paths)
+        request._wagtail_cached_site_root_paths = held_root_paths.get("all", Site.get_site_root_paths)
         return None
