@@ -60,7 +60,8 @@ class KnownVersions:
         stale = [tag for tag in tags if self.known.get(tag, (0, oldest - 1))[1] < oldest]
         if stale:
             self.remember(read_versions(stale))
-        return {tag: self.known[tag][0] for tag in tags}
+        known = self.known  # another thread may prune meanwhile: a tag it dropped reads as unknown (0)
+        return {tag: known.get(tag, (0, 0))[0] for tag in tags}
 
     def forget(self):
         self.known = {}
