@@ -20,6 +20,7 @@ held = HeldUntilChanged("site")
 class Place:
     pk: int
     path: str
+    depth: int
     slug: str
     title: str
     url: str
@@ -29,16 +30,16 @@ class Place:
 @dataclass(frozen=True)
 class Structure:
     columns: tuple  # live ones, in the taxonomy's order: the navigation
-    places: dict  # every column and series by tree path: the breadcrumbs
+    places: dict  # every column and series by tree path, in tree order: breadcrumbs, reports
 
 
 def read_structure():
     pages = Page.objects.filter(depth__in=(COLUMN_DEPTH, SERIES_DEPTH)).order_by("path")
     places = {
-        page.path: Place(page.pk, page.path, page.slug, page.title, page.get_url(), page.live)
+        page.path: Place(page.pk, page.path, page.depth, page.slug, page.title, page.get_url(), page.live)
         for page in pages.only("pk", "path", "depth", "slug", "title", "url_path", "live")
     }
-    columns = tuple(place for place in places.values() if place.live and len(place.path) == COLUMN_DEPTH * Page.steplen)
+    columns = tuple(place for place in places.values() if place.live and place.depth == COLUMN_DEPTH)
     return Structure(columns, places)
 
 
@@ -49,7 +50,7 @@ def site_structure():
 def series_of(column):
     """The live series of a column, in order."""
     places = site_structure().places.values()
-    return [place for place in places if place.live and place.path.startswith(column.path) and place.path != column.path]
+    return [place for place in places if place.live and place.depth == SERIES_DEPTH and place.path.startswith(column.path)]
 
 
 def breadcrumb(path):

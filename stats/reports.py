@@ -7,6 +7,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from wagtail.models import Page
 
+from columns.structure import site_structure
 from columns.tree import ARTICLE_DEPTH, COLUMN_DEPTH, SERIES_DEPTH, ancestor_path
 from media_center.models import Video
 
@@ -37,12 +38,12 @@ def readership(first_day, last_day):
     """Columns with their series, each with the reads of the articles under it; plus the top lists."""
     reads = totals(DailyCount.Kind.PAGE, first_day, last_day)
     columns = {}
-    for page in Page.objects.filter(depth__in=(COLUMN_DEPTH, SERIES_DEPTH)).order_by("path").only("title", "path", "depth"):
-        row = Row(page.title, page.path)
-        if page.depth == COLUMN_DEPTH:
-            columns[page.path] = row
-        elif ancestor_path(page.path, COLUMN_DEPTH) in columns:
-            columns[ancestor_path(page.path, COLUMN_DEPTH)].children.append(row)
+    for place in site_structure().places.values():
+        row = Row(place.title, place.path)
+        if place.depth == COLUMN_DEPTH:
+            columns[place.path] = row
+        elif ancestor_path(place.path, COLUMN_DEPTH) in columns:
+            columns[ancestor_path(place.path, COLUMN_DEPTH)].children.append(row)
     series = {row.path: row for column in columns.values() for row in column.children}
     articles = list(Page.objects.filter(pk__in=reads, depth=ARTICLE_DEPTH).only("title", "path", "url_path"))
     for article in articles:
