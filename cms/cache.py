@@ -6,7 +6,9 @@ itself. A client is safe to share between threads, so one per pool is enough.
 
 The public site only uses the cache to go faster: pages, tag versions, counts. When Redis is down
 or too slow (production sets socket timeouts), reads miss and writes are dropped, so pages are
-rendered afresh instead of failing; the outage is logged once a minute. A publication during the
+rendered afresh instead of failing; after a failure Redis is left alone for a second, so that a
+stalled server costs one timeout a second rather than one per cache call. The outage is logged
+once a minute. A publication during the
 outage cannot bump its tags: pages cached before it may be served until they expire
 (PAGE_CACHE_SECONDS) once Redis is back.
 """
@@ -22,17 +24,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 OUTAGE_LOG_SECONDS = 60
+RETRY_SECONDS = 1
 _last_logged = [0.0]
-
-
-@contextmanager
-def outage_as_miss():
-    try:
-        yield
-    except (RedisConnectionError, RedisTimeoutError) as error:
-        if time.monotonic() - _last_logged[0] > OUTAGE_LOG_SECONDS:
-            _last_logged[0] = time.monotonic()
-            logger.warning("缓存服务不可用，页面将不经缓存直接生成 (Redis unavailable: %s)", error)
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -51,32 +44,52 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._down_until = 0.0  # monotonic time before which Redis is not tried again
+
+    def reachable(self):
+        return time.monotonic() >= self._down_until
+
+    @contextmanager
+    def outage_as_miss(self):
+        try:
+            yield
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            self._down_until = time.monotonic() + RETRY_SECONDS
+            if time.monotonic() - _last_logged[0] > OUTAGE_LOG_SECONDS:
+                _last_logged[0] = time.monotonic()
+                logger.warning("缓存服务不可用，页面将不经缓存直接生成 (Redis unavailable: %s)", error)
 
     def get(self, key, default=None, version=None):
-        with outage_as_miss():
-            return super().get(key, default, version)
+        if self.reachable():
+            with self.outage_as_miss():
+                return super().get(key, default, version)
         return default
 
     def get_many(self, keys, version=None):
-        with outage_as_miss():
-            return super().get_many(keys, version)
+        if self.reachable():
+            with self.outage_as_miss():
+                return super().get_many(keys, version)
         return {}
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        with outage_as_miss():
-            return super().add(key, value, timeout, version)
+        if self.reachable():
+            with self.outage_as_miss():
+                return super().add(key, value, timeout, version)
         return False
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        with outage_as_miss():
-            super().set(key, value, timeout, version)
+        if self.reachable():
+            with self.outage_as_miss():
+                super().set(key, value, timeout, version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        with outage_as_miss():
-            return super().set_many(data, timeout, version)
+        if self.reachable():
+            with self.outage_as_miss():
+                return super().set_many(data, timeout, version)
         return list(data)
 
     def delete(self, key, version=None):
-        with outage_as_miss():
-            return super().delete(key, version)
+        if self.reachable():
+            with self.outage_as_miss():
+                return super().delete(key, version)
         return False

@@ -56,3 +56,24 @@ def test_pages_are_still_served_when_redis_is_down(client, db, settings):
     first, second = client.get("/laodongmei/"), client.get("/laodongmei/")
     assert first.status_code == second.status_code == 200
     assert second["X-Page-Cache"] == "miss"
+
+
+def test_after_a_failure_redis_is_left_alone_for_a_second(monkeypatch):
+    import time
+
+    from cms.cache import ReusingRedisCacheClient
+
+    tries = []
+    real_get_client = ReusingRedisCacheClient.get_client
+    monkeypatch.setattr(ReusingRedisCacheClient, "get_client", lambda *args, **kwargs: tries.append(1) or real_get_client(*args, **kwargs))
+    cache = unreachable_cache()
+    clock = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+
+    cache.get("page")
+    cache.get_many(["v:1"])
+    cache.set("page", b"html")
+    assert len(tries) == 1  # a stalled server would have cost a timeout on each call
+    clock[0] += 1.5
+    cache.get("page")
+    assert len(tries) == 2
