@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 WEB_HOST ?= 127.0.0.1
 WEB_PORT ?= 8000
-export WEB_HOST WEB_PORT
+SITE_URL ?= http://$(WEB_HOST):$(WEB_PORT)
+export WEB_HOST WEB_PORT SITE_URL
 
 .PHONY: run test bench install system-packages setup clean
 
@@ -40,6 +41,8 @@ setup: install system-packages
 	$(PY) manage.py ensure_admin
 
 run: setup
+	@case "$(WEB_HOST)" in 127.*|localhost|::1) ;; *) \
+	  echo "警告：WEB_HOST=$(WEB_HOST) 不是本机回环地址。make run 使用开发设置 (DEBUG 打开)，不要在公网上这样运行；正式部署见 README 的生产配置。";; esac
 	@echo "================================================================"
 	@echo " 工会融媒体中心已启动 (web + worker + scheduler)，按 Ctrl-C 停止"
 	@echo " 网站:     http://$(WEB_HOST):$(WEB_PORT)/"

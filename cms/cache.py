@@ -1,4 +1,6 @@
-"""Django's Redis cache: one client per connection pool, and an outage reads as an empty cache.
+"""The cache backends: Redis in production, files on one machine without it.
+
+Django's Redis cache: one client per connection pool, and an outage reads as an empty cache.
 
 Django builds a new `redis.Redis` for every cache call, and redis-py fills a table of some hundred
 response callbacks in each constructor: about a quarter of a millisecond, more than the round trip
@@ -14,10 +16,13 @@ outage cannot bump its tags: pages cached before it may be served until they exp
 """
 
 import logging
+import math
+import pickle
 import time
 from contextlib import contextmanager
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -93,3 +98,39 @@ class ReusingRedisCache(RedisCache):
             with self.outage_as_miss():
                 return super().delete(key, version)
         return False
+
+
+class BoundedFileBasedCache(FileBasedCache):
+    """Django's file cache, kept under MAX_ENTRIES by the scheduler instead of by the reader.
+
+    Django's own culls inside set(): it lists every file on every write (8 s a request at 20,000
+    entries) and then deletes a random share, version tags included. Here set() never culls; the
+    scheduler calls `cull()` once a minute, which drops what has expired and then, while there are
+    still too many, what expires soonest: page entries before the tags that never expire.
+    """
+
+    def _cull(self):
+        pass
+
+    def cull(self):
+        """Bring the cache back under MAX_ENTRIES; return how many files were removed."""
+        now, kept, removed = time.time(), [], 0
+        for name in self._list_cache_files():
+            expires = self._expiry_of(name)
+            if expires is not None and expires < now:
+                removed += bool(self._delete(name))
+            else:
+                kept.append((math.inf if expires is None else expires, name))
+        kept.sort()
+        for _expires, name in kept[: max(0, len(kept) - self._max_entries)]:
+            removed += bool(self._delete(name))
+        return removed
+
+    @staticmethod
+    def _expiry_of(name):
+        """When the file expires (None: never); an unreadable file counts as expired."""
+        try:
+            with open(name, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return 0.0

@@ -17,7 +17,7 @@ class ColumnsConfig(AppConfig):
         from . import caching
         from .models import ArticlePage, SiteSettings
         from .models.pages import on_article_moved
-        from .publishing import make_article_videos_public
+        from .publishing import make_article_videos_public, withdraw_restricted_videos
 
         page_published.connect(make_article_videos_public, sender=ArticlePage)
         page_published.connect(caching.on_page_changed)
@@ -28,6 +28,7 @@ class ColumnsConfig(AppConfig):
         post_save.connect(caching.on_video_saved, sender=Video)
         post_save.connect(caching.on_site_settings_saved, sender=SiteSettings)
         post_save.connect(caching.on_view_restriction_changed, sender=PageViewRestriction)
+        post_save.connect(withdraw_restricted_videos, sender=PageViewRestriction)  # after the bump above
         post_delete.connect(caching.on_view_restriction_changed, sender=PageViewRestriction)
         post_save.connect(caching.on_site_changed, sender=Site)
         post_delete.connect(caching.on_site_changed, sender=Site)

@@ -15,6 +15,7 @@ far inside the minute a CDN in front may keep a page anyway.
 The responses carry `Cache-Control` with `s-maxage` and `stale-while-revalidate` for a CDN in front.
 """
 
+import re
 import threading
 import time
 import weakref
@@ -28,9 +29,11 @@ from django.utils.cache import patch_cache_control
 
 ENTRY_PREFIX = "page-cache:"
 VERSION_PREFIX = "page-cache-version:"
+SEED_BACKDATE_NS = 1_000_000_000
 ALWAYS = ("site",)  # header, footer and settings appear on every page
 VIEW_RESTRICTIONS = "view-restrictions"
 CACHEABLE_QUERY_KEYS = {"page"}
+CANONICAL_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")  # and not 1: that page has no ?page
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/stats/", "/search/", "/documents/", "/ping")
 SKIPPED_HEADERS = ("Set-Cookie",)
 
@@ -88,11 +91,16 @@ def versions(tags):
 
 
 def stored_versions(tags):
-    """The versions to store an entry with, read now. A tag never bumped starts at 1, so that losing
-    the versions (a flushed or evicting cache) reads as 0 and invalidates every entry, never none."""
+    """The versions to store an entry with, read now.
+
+    A tag never bumped, or lost to a flushed, culled or evicting cache, starts again from the clock,
+    never from a constant: no entry was stored with that version, so losing a version invalidates
+    every entry that depends on it and can never bring back one rendered before the last bump. It
+    is dated a second back so that the render that found it missing may still be stored.
+    """
     current = read_versions(tags)
     for tag in [tag for tag, version in current.items() if not version]:
-        cache.add(VERSION_PREFIX + tag, 1, timeout=None)
+        cache.add(VERSION_PREFIX + tag, time.time_ns() - SEED_BACKDATE_NS, timeout=None)
     if 0 in current.values():
         current = read_versions(tags)
     known_versions.remember(current)
@@ -154,9 +162,9 @@ def entry_key(request):
     if set(request.GET) - CACHEABLE_QUERY_KEYS or any(len(values) > 1 for _key, values in request.GET.lists()):
         return None
     query = request.GET.get("page", "")
-    if query and not query.isdigit():
+    if query and not CANONICAL_PAGE_NUMBER.fullmatch(query):  # answered with a redirect, never stored
         return None
-    return f"{ENTRY_PREFIX}{request.get_host()}:{request.path}:{query}"
+    return f"{ENTRY_PREFIX}{request.scheme}://{request.get_host()}:{request.path}:{query}"
 
 
 def storable(response):
@@ -272,13 +280,18 @@ def on_page_moved(sender, instance, parent_page_before, **kwargs):
 
 
 def on_video_saved(sender, instance, **kwargs):
-    if instance.is_public:
-        bump(f"video:{instance.pk}", "videos")
+    """Saved by staff or by a publication: it may have been made public or taken back."""
+    bump(f"video:{instance.pk}", "videos")
 
 
 def on_view_restriction_changed(sender, instance, **kwargs):
-    # After the commit: a page read between a bump and the commit would keep the old answer.
-    transaction.on_commit(lambda: bump(VIEW_RESTRICTIONS))
+    """The restricted page, and every listing that showed or hid it, change with its restriction.
+
+    After the commit: a page read between a bump and the commit would keep the old answer.
+    """
+    tags = [VIEW_RESTRICTIONS, page_tag(instance.page_id), "articles", "videos"]
+    tags += [page_tag(pk) for pk in instance.page.get_ancestors().values_list("pk", flat=True)]
+    transaction.on_commit(lambda: bump(*tags))
 
 
 def on_site_changed(sender, instance, **kwargs):

@@ -8,5 +8,16 @@ def site_name(request):
     return (current.site_name if current else "") or settings.WAGTAIL_SITE_NAME
 
 
+def site_url(request):
+    """The site's public base URL, without a trailing slash: SITE_URL, else the Wagtail site's root URL.
+
+    Addresses given away (QR codes, share cards) are built from it, never from the request's Host.
+    """
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/")
+    current = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
+    return current.root_url if current else ""
+
+
 def site(request):
     return {"site_name": site_name(request)}

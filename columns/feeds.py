@@ -1,8 +1,13 @@
-"""RSS 2.0 and Atom feeds of each column's latest articles."""
+"""RSS 2.0 and Atom feeds of each column's latest articles.
+
+RSS `<description>` and Atom `<summary type="html">` hold HTML that feed readers render: a summary
+is plain text typed by an editor, so it is escaped as HTML before the feed escapes it as XML.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from .caching import depends_on, page_tag
 from .context_processors import site_name
@@ -15,7 +20,7 @@ class ColumnRssFeed(Feed):
     feed_type = Rss201rev2Feed
 
     def get_object(self, request, column_slug):
-        column = get_object_or_404(ColumnPage.objects.live(), slug=column_slug)
+        column = get_object_or_404(ColumnPage.objects.readable(), slug=column_slug)
         column.site_name = site_name(request)  # the feed's other methods see only the column
         depends_on(request, page_tag(column))
         return column
@@ -27,7 +32,7 @@ class ColumnRssFeed(Feed):
         return column.get_url()
 
     def description(self, column):
-        return column.intro or column.title
+        return escape(column.intro or column.title)
 
     def items(self, column):
         return article_listing(ArticlePage.objects.filter(column=column))[:FEED_ITEMS]
@@ -36,7 +41,7 @@ class ColumnRssFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return article.summary or article.subtitle
+        return escape(article.summary or article.subtitle)
 
     def item_link(self, article):
         return article.get_url()
@@ -55,4 +60,4 @@ class ColumnAtomFeed(ColumnRssFeed):
     feed_type = Atom1Feed
 
     def subtitle(self, column):
-        return self.description(column)
+        return column.intro or column.title  # Atom's <subtitle> is text, not HTML

@@ -10,10 +10,52 @@ def publish_after_final_review(workflow_state, user=None):
     workflow_state.content_object.get_latest_revision().publish(user=user, skip_permission_checks=True)
 
 
+def shown_video_ids(article):
+    return {block.value["video"].pk for block in article.body if block.block_type == "video" and block.value["video"]}
+
+
 def make_article_videos_public(sender, instance, **kwargs):
-    """A video shown in a published article is public from then on; until then only staff can play it."""
+    """A video shown in a published article that anyone may read is public from then on; until
+    then only staff can play it. A restricted article's videos stay as private as the article."""
     from media_center.models import Video
 
-    video_ids = [block.value["video"].pk for block in instance.body if block.block_type == "video" and block.value["video"]]
-    if video_ids:
+    from .models import ArticlePage
+
+    video_ids = shown_video_ids(instance)
+    if video_ids and ArticlePage.objects.filter(pk=instance.pk).readable().exists():
         Video.objects.filter(pk__in=video_ids, is_public=False).update(is_public=True)
+
+
+def withdraw_restricted_videos(sender, instance, **kwargs):
+    """A restriction put on a published article (or a section above it) takes back the videos
+    that only restricted articles show; a video another readable article shows stays public.
+
+    After the commit, once the restriction is known to `readable()` (see on_view_restriction_changed).
+    """
+    from django.db import transaction
+
+    transaction.on_commit(lambda: withdraw_videos_under(instance.page))
+
+
+def withdraw_videos_under(section):
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, ReferenceIndex
+
+    from media_center.models import Video
+
+    from .models import ArticlePage
+
+    restricted = ArticlePage.objects.descendant_of(section, inclusive=True).live()
+    video_ids = set().union(*(shown_video_ids(article) for article in restricted))
+    if not video_ids:
+        return
+    showing_pages = ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(Video),
+        to_object_id__in=[str(pk) for pk in video_ids],
+        base_content_type=ContentType.objects.get_for_model(Page),
+    ).values_list("object_id", "to_object_id")
+    readable = set(ArticlePage.objects.filter(pk__in={int(page) for page, _video in showing_pages}).readable().values_list("pk", flat=True))
+    still_shown = {int(video) for page, video in showing_pages if int(page) in readable}
+    for video in Video.objects.filter(pk__in=video_ids - still_shown, is_public=True):
+        video.is_public = False
+        video.save(update_fields=["is_public"])

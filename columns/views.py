@@ -1,10 +1,11 @@
 """Public views that are not pages: search, tags, robots.txt, the QR code of a page."""
 
 import segno
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
@@ -12,11 +13,14 @@ from media_center.models import Video
 
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import views as sitemap_views
+from wagtail.models import Page
 
 from . import search as chinese_search
 from .caching import depends_on
+from .context_processors import site_url
 from .models import ArticlePage, article_listing, paginate
 from .structure import breadcrumb, site_structure
+from .visibility import ReadablePageQuerySet
 
 MAX_QUERY_LENGTH = 100
 SEARCH_VIDEOS = 4
@@ -44,7 +48,7 @@ def search(request):
     context = {"query": query, "columns": columns, "column": column, "results": None, "videos": []}
     words = chinese_search.highlight_words(query)
     if words:
-        articles = ArticlePage.objects.live().select_related("cover_image")
+        articles = ArticlePage.objects.readable().select_related("cover_image")
         if column:
             articles = articles.filter(column=column.pk)
         results = paginate(request, articles.search(query))
@@ -65,7 +69,13 @@ def tag(request, slug):
     return render(request, "columns/tag.html", {"tag": tag, "articles": articles})
 
 
-SITEMAPS = {"pages": Sitemap}
+class ReadableSitemap(Sitemap):
+    def items(self):
+        pages = ReadablePageQuerySet(Page).descendant_of(self.get_wagtail_site().root_page, inclusive=True)
+        return pages.readable().order_by("path").defer_streamfields().specific()
+
+
+SITEMAPS = {"pages": ReadableSitemap}
 
 
 @require_GET
@@ -94,16 +104,24 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+def is_site_path(path):
+    """A path of this site and nothing else: no host (`//`, `\\`), and no control character or space,
+    which URL parsers drop or read as a separator (`/%09/evil.example` reads as `//evil.example`)."""
+    if not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > MAX_QR_PATH:
+        return False
+    return not any(character.isspace() or ord(character) < 0x20 or ord(character) == 0x7F for character in path)
+
+
 @require_GET
 def share_qr(request):
     """The QR code of one of this site's pages, for desktop readers to open it on a phone.
 
-    Only a path on this site is encoded, so the code can never send a reader elsewhere.
+    The address is the site's configured base URL plus the path, so the code never sends a reader elsewhere.
     """
     path = request.GET.get("path", "")
-    if not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > MAX_QR_PATH:
-        raise Http404("只能生成本站网址的二维码。")
-    svg = segno.make_qr(request.build_absolute_uri(path), error="m").svg_inline(scale=4, border=2, dark="#1f2328")
+    if not is_site_path(path):
+        return HttpResponseBadRequest(_("只能生成本站网址的二维码。"), content_type="text/plain; charset=utf-8")
+    svg = segno.make_qr(site_url(request) + path, error="m").svg_inline(scale=4, border=2, dark="#1f2328")
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -1,9 +1,13 @@
-"""Playback endpoints: playlists rewritten with signed URLs, and stored files served with Range support."""
+"""Playback endpoints: playlists rewritten with signed URLs, and stored files served with Range support.
+
+Whatever the caller may not watch (a private video, a wrong or expired signature) is answered
+exactly as a video or file that does not exist: ids and renditions cannot be enumerated.
+"""
 
 import mimetypes
 import re
 
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
@@ -18,17 +22,24 @@ ALLOWED_FOLDERS = ("hls/", "mp4/", "thumbs/")
 CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t", ".vtt": "text/vtt"}
 
 
-def _video_and_name(video_id, path):
+NOT_FOUND = "没有这个视频，或者它还没有公开。"
+
+
+def _signed_file(request, video_id, path):
+    """The video and the stored name of `path`, when the request carries that file's signature."""
     if ".." in path.split("/") or not path.startswith(ALLOWED_FOLDERS):
-        raise Http404
+        raise Http404(NOT_FOUND)
     video = get_object_or_404(Video, pk=video_id)
-    return video, f"{video.prefix}/{path}"
+    name = f"{video.prefix}/{path}"
+    if not playback.verify(video, name, request.GET.get("token", "")):
+        raise Http404(NOT_FOUND)
+    return video, name
 
 
 def _watchable(request, video_id):
     video = get_object_or_404(Video, pk=video_id)
     if not playback.can_watch(request.user, video):
-        raise Http404("没有这个视频，或者它还没有公开。")
+        raise Http404(NOT_FOUND)
     return video
 
 
@@ -64,17 +75,15 @@ def chapters(request, video_id):
 
 @require_GET
 def master(request, video_id):
-    video = get_object_or_404(Video, pk=video_id)
-    if not playback.can_watch(request.user, video):
-        return HttpResponseForbidden("这个视频还没有公开。")
+    video = _watchable(request, video_id)
     return _playlist_response(video, video.master_playlist)
 
 
 @require_GET
 def playlist(request, video_id, path):
-    video, name = _video_and_name(video_id, path)
-    if not name.endswith(".m3u8") or not playback.verify(video, name, request.GET.get("token", "")):
-        return HttpResponseForbidden("链接已过期，请刷新页面。")
+    video, name = _signed_file(request, video_id, path)
+    if not name.endswith(".m3u8"):
+        raise Http404(NOT_FOUND)
     return _playlist_response(video, name)
 
 
@@ -90,29 +99,25 @@ def _playlist_response(video, name):
 
 @require_GET
 def mp4(request, video_id, rung):
-    video = get_object_or_404(Video, pk=video_id)
+    video = _watchable(request, video_id)
     rendition = video.renditions.filter(name=rung).exclude(mp4="").first()
     if rendition is None:
-        raise Http404
-    if not playback.can_watch(request.user, video):
-        return HttpResponseForbidden("这个视频还没有公开。")
+        raise Http404(NOT_FOUND)
     return redirect(playback.file_url(video, rendition.mp4))
 
 
 @require_GET
 def poster(request, video_id):
-    video = get_object_or_404(Video, pk=video_id)
-    if not video.poster or not playback.can_watch(request.user, video):
-        raise Http404
+    video = _watchable(request, video_id)
+    if not video.poster:
+        raise Http404(NOT_FOUND)
     return redirect(playback.file_url(video, video.poster))
 
 
 @require_GET
 def stored_file(request, video_id, path):
     """A signed file on local storage. Range requests are honoured: iOS will not play MP4 without them."""
-    video, name = _video_and_name(video_id, path)
-    if not playback.verify(video, name, request.GET.get("token", "")):
-        return HttpResponseForbidden("链接已过期，请刷新页面。")
+    video, name = _signed_file(request, video_id, path)
     local = storage.local_path_of(name)
     if local is None or not local.is_file():
         raise Http404

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cms.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "columns.caching.PageCacheMiddleware",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "columns.middleware.HeldSiteMiddleware",
+    "columns.middleware.PageNumberMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -192,7 +194,7 @@ TASKS = {
 # so a page published by the scheduler leaves no stale copy in the web process.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "cms.cache.BoundedFileBasedCache",  # culled by the scheduler, not in requests
         "LOCATION": str(VAR_DIR / "cache"),
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
@@ -210,6 +212,8 @@ PAGE_CACHE_VERSION_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_CHEC
 STATS_CLIENT_ADDRESS_HEADER = os.environ.get("STATS_CLIENT_ADDRESS_HEADER") or None
 
 WAGTAIL_SITE_NAME = "工会融媒体中心"
+# The public base URL (https://news.example.cn): QR codes and shared addresses are built from it.
+SITE_URL = os.environ.get("SITE_URL", "")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "columns.search"}}
 WAGTAIL_I18N_ENABLED = False

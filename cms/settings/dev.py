@@ -1,12 +1,32 @@
 """Local development: `make run` on one machine, SQLite and local files unless the environment says otherwise."""
 
 import os
+import secrets
 
 from .base import *  # noqa: F401,F403
-from .base import env_list
+from .base import VAR_DIR, env_list
+
+
+def installation_secret_key(path):
+    """A key of this installation's own, made on its first start and kept in var/ (never in the repository).
+
+    Web, worker and scheduler start together: the first to link its key in place wins, the others read it.
+    """
+    if not path.exists():
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
 
 DEBUG = True
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-7b1c0e2f9d")
+SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret_key(VAR_DIR / "secret-key.txt")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
 
 # WhiteNoise serves straight from the app folders while DEBUG is on: no collectstatic in development.

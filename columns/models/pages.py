@@ -4,9 +4,10 @@ import time
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.functional import cached_property
@@ -18,16 +19,17 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
-from ..caching import VIEW_RESTRICTIONS, HeldUntilChanged, current_version, depends_on, page_tag
+from ..caching import CANONICAL_PAGE_NUMBER, current_version, depends_on, page_tag
 from ..content_checks import article_texts, find_sensitive_words
 from ..permissions import FixedStructurePermissionTester
 from ..structure import breadcrumb, series_of
 from ..taxonomy import load_taxonomy
 from ..tree import ARTICLE_DEPTH, COLUMN_DEPTH, SERIES_DEPTH, ancestor_path
+from ..visibility import ReadablePageQuerySet, restricted_paths
 
 TAXONOMY = load_taxonomy()
 ARTICLES_PER_PAGE = 20
@@ -46,13 +48,13 @@ SLUG_TAIL_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 def article_listing(queryset, cover_filter=LIST_COVER_FILTER):
-    """Live articles, newest first, with what a list shows fetched up front: no query per item.
+    """Readable articles, newest first, with what a list shows fetched up front: no query per item.
 
     Only the fields lists and feeds show are read (a Wagtail page has some forty); covers and their
     list-size renditions come in two queries whatever the number of items.
     """
     return (
-        queryset.live()
+        queryset.readable()
         .only(*LISTED_FIELDS)
         .select_related("cover_image")
         .prefetch_related(cover_renditions(cover_filter))
@@ -70,6 +72,9 @@ def places_of(path):
     column_path, series_path = ancestor_path(path, COLUMN_DEPTH), ancestor_path(path, SERIES_DEPTH)
     found = dict(Page.objects.filter(path__in=[column_path, series_path]).values_list("path", "pk"))
     return found.get(column_path), found.get(series_path)
+
+
+ReadablePageManager = PageManager.from_queryset(ReadablePageQuerySet)
 
 
 class ListingPaginator(Paginator):
@@ -93,21 +98,42 @@ class ListingPaginator(Paginator):
         return count
 
 
+class NonCanonicalPageNumber(Exception):
+    """`?page=` written another way than the listing page's one address (see PageNumberMiddleware)."""
+
+    def __init__(self, url):
+        super().__init__(url)
+        self.url = url
+
+
+def page_number(request):
+    """The listing page asked for. `?page=1`, `?page=007` or `?page=x` redirect to the one address of
+    that page, so that every variant is not a render and a cache entry of its own."""
+    asked = request.GET.get("page")
+    if asked is None or (asked != "1" and CANONICAL_PAGE_NUMBER.fullmatch(asked)):
+        return int(asked or 1)
+    query = request.GET.copy()
+    number = int(asked) if asked.isascii() and asked.isdigit() and 1 < int(asked) < 10**6 else 1
+    if number == 1:
+        del query["page"]
+    else:
+        query["page"] = str(number)
+    raise NonCanonicalPageNumber(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
 def paginate(request, queryset, counted_under=None, per_page=ARTICLES_PER_PAGE):
-    """One page of `queryset`; `counted_under` (a cache tag) keeps its count until that tag changes."""
+    """One page of `queryset`; `counted_under` (a cache tag) keeps its count until that tag changes.
+
+    A page past the last one is not found, rather than the last page again under another address.
+    """
     if counted_under:
         paginator = ListingPaginator(queryset, per_page, counted_under)
     else:
         paginator = Paginator(queryset, per_page)
     try:
-        return paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        return paginator.page(1)
+        return paginator.page(page_number(request))
     except EmptyPage:
-        return paginator.page(paginator.num_pages)
-
-
-any_view_restrictions = HeldUntilChanged(VIEW_RESTRICTIONS)
+        raise Http404(_("没有这一页。")) from None
 
 
 class CachedPage:
@@ -116,7 +142,7 @@ class CachedPage:
     def get_view_restrictions(self):
         """Wagtail checks the page and its ancestors for restrictions before every render, in two
         queries; a site that has none (the usual case) skips them."""
-        if not any_view_restrictions.get("any", PageViewRestriction.objects.exists):
+        if not restricted_paths():
             nothing = PageViewRestriction.objects.none()
             nothing._result_cache = []  # iterated on every render: not even compiled to SQL
             return nothing
@@ -137,6 +163,8 @@ class FixedStructurePage(CachedPage, Page):
     """A page whose place, slug and existence come from the taxonomy file, not from the admin."""
 
     intro = models.TextField(_("简介"), blank=True)
+
+    objects = ReadablePageManager()
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     promote_panels = [
@@ -213,7 +241,7 @@ class HomePage(FixedStructurePage):
         from media_center.models import Video
 
         context = super().get_context(request, *args, **kwargs)
-        columns = list(ColumnPage.objects.child_of(self).live())
+        columns = list(ColumnPage.objects.child_of(self).readable())
         for column in columns:  # the covers of all ten lists in one query, not one per column
             listing = article_listing(ArticlePage.objects.filter(column=column)).prefetch_related(None)
             column.latest = list(listing[:HOME_ARTICLES_PER_COLUMN])
@@ -329,6 +357,8 @@ class ArticlePage(CachedPage, Page):
         "columns.SeriesPage", null=True, editable=False, db_index=False, on_delete=models.SET_NULL, related_name="+", verbose_name=_("序列")
     )
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("标签"))
+
+    objects = ReadablePageManager()
 
     parent_page_types = ["columns.SeriesPage"]
     subpage_types = []

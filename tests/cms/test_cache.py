@@ -77,3 +77,29 @@ def test_after_a_failure_redis_is_left_alone_for_a_second(monkeypatch):
     clock[0] += 1.5
     cache.get("page")
     assert len(tries) == 2
+
+
+def bounded_file_cache(tmp_path, most=10):
+    from cms.cache import BoundedFileBasedCache
+
+    return BoundedFileBasedCache(str(tmp_path / "cache"), {"OPTIONS": {"MAX_ENTRIES": most}})
+
+
+def test_a_write_to_the_file_cache_never_culls(tmp_path):
+    cache = bounded_file_cache(tmp_path)
+    for number in range(30):
+        cache.set(f"entry:{number}", number, 600)
+    assert all(cache.has_key(f"entry:{number}") for number in range(30))
+
+
+def test_the_scheduled_cull_drops_expired_entries_then_the_soonest_to_expire_and_keeps_version_tags(tmp_path):
+    cache = bounded_file_cache(tmp_path)
+    cache.set_many({f"version:{number}": number for number in range(5)}, timeout=None)
+    cache.set_many({f"old:{number}": number for number in range(5)}, timeout=-1)  # already expired
+    cache.set_many({f"soon:{number}": number for number in range(10)}, timeout=60)
+    cache.set_many({f"late:{number}": number for number in range(5)}, timeout=600)
+
+    assert cache.cull() == 15
+    assert len(cache._list_cache_files()) == 10
+    assert all(cache.has_key(f"version:{number}") and cache.has_key(f"late:{number}") for number in range(5))
+    assert not any(cache.has_key(f"soon:{number}") for number in range(10))

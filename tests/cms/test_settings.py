@@ -56,3 +56,20 @@ def test_site_speaks_chinese_on_shanghai_time():
     from django.conf import settings
 
     assert (settings.LANGUAGE_CODE, settings.TIME_ZONE) == ("zh-hans", "Asia/Shanghai")
+
+
+def test_development_makes_a_secret_key_of_its_own_and_keeps_it(tmp_path):
+    print_key = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = run_python(print_key, DJANGO_SETTINGS_MODULE="cms.settings.dev", UMC_VAR_DIR=str(tmp_path))
+    again = run_python(print_key, DJANGO_SETTINGS_MODULE="cms.settings.dev", UMC_VAR_DIR=str(tmp_path))
+    elsewhere = run_python(print_key, DJANGO_SETTINGS_MODULE="cms.settings.dev", UMC_VAR_DIR=str(tmp_path / "other"))
+    key = first.stdout.strip()
+    assert len(key) >= 50 and key == again.stdout.strip() != elsewhere.stdout.strip()
+    assert key not in (REPO / "cms" / "settings" / "dev.py").read_text()
+    assert (tmp_path / "secret-key.txt").stat().st_mode & 0o077 == 0
+
+
+def test_development_settings_hold_no_fixed_secret_key():
+    assert "SECRET_KEY = " not in (REPO / "cms" / "settings" / "dev.py").read_text().replace(
+        'SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret_key', ""
+    )

@@ -1,7 +1,14 @@
 """The whole-page cache: readers get cached pages, and publishing shows up everywhere at once."""
 
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+
 import pytest
 from django.core.cache import cache
+
+from columns.caching import VERSION_PREFIX, forget_process_state, page_tag
 
 from columns.models import SeriesPage
 from tests.factories import ArticlePageFactory
@@ -167,3 +174,122 @@ def test_versions_known_to_a_process_stay_bounded(monkeypatch):
     known.remember({"page:new": 2})
 
     assert list(known.known) == ["page:new"]
+
+
+def test_http_and_https_renderings_are_cached_apart(client, series):
+    article = ArticlePageFactory(parent=series)
+    warm(client, article.url)
+    secure = client.get(article.url, secure=True)
+    assert secure["X-Page-Cache"] == "miss"
+    assert 'property="og:url" content="https://' in secure.content.decode()
+    assert 'property="og:url" content="http://' in client.get(article.url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("asked", "canonical"),
+    [("?page=1", ""), ("?page=0002", "?page=2"), ("?page=abc", ""), ("?page=", ""), ("?page=%EF%BC%92", ""), ("?page=-1", "")],
+)
+def test_a_page_number_written_another_way_redirects_to_its_one_address(client, series, asked, canonical):
+    for number in range(21):
+        ArticlePageFactory(parent=series)
+    response = client.get(f"/laodongmei/laomo-fengcai/{asked}")
+    assert (response.status_code, response["Location"]) == (301, f"/laodongmei/laomo-fengcai/{canonical}")
+    assert "X-Page-Cache" not in response
+
+
+def test_a_page_past_the_last_is_not_found_and_not_kept(client, series):
+    ArticlePageFactory(parent=series)
+    for _ in range(2):
+        response = client.get("/laodongmei/laomo-fengcai/?page=99999")
+        assert response.status_code == 404 and "X-Page-Cache" not in response
+    assert not [key for key in cache._cache if "page=" in key or key.endswith(":99999")]
+
+
+def test_other_listing_parameters_survive_the_redirect(client):
+    response = client.get("/search/", {"q": "劳模", "page": "1"})
+    assert (response.status_code, response["Location"]) == (301, "/search/?q=%E5%8A%B3%E6%A8%A1")
+
+
+def listing_cached_before_an_unpublication(client, series):
+    """The column page cached while its tag was never bumped, then the article taken down."""
+    article = ArticlePageFactory(parent=series, title="将要撤下的文章")
+    cache.clear()
+    forget_process_state()
+    warm(client, "/laodongmei/")
+    article.unpublish()
+    return article
+
+
+def evict_the_version(cache, entry_key, version_key):
+    """Fill the cache until its own eviction (a cull, LRU) has removed the tag's version, the page's
+    entry staying in use as readers would keep it (stored again when the eviction took it too)."""
+    entry, filler = cache.get(entry_key), 0
+    assert entry is not None
+    while cache.has_key(version_key):
+        filler += 1
+        cache.set(f"filler:{filler}", "x" * 2000)
+        if cache.get(entry_key) is None:
+            cache.set(entry_key, entry, 600)
+    assert cache.has_key(entry_key)
+
+
+COLUMN_ENTRY = "page-cache:http://testserver:/laodongmei/:"
+
+
+def test_a_culled_version_does_not_bring_back_a_page_rendered_before_an_unpublication(client, series, settings, tmp_path):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",  # Django's own random cull
+            "LOCATION": str(tmp_path / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 40, "CULL_FREQUENCY": 3},
+        },
+    }
+    from django.core.cache import cache as file_cache
+
+    listing_cached_before_an_unpublication(client, series)
+    evict_the_version(file_cache, COLUMN_ENTRY, VERSION_PREFIX + page_tag(series.get_parent()))
+    forget_process_state()  # another process, or this one a second later
+    client.get("/laodongmei/?page=2")  # another render of the column sets its version up again
+
+    assert "将要撤下的文章" not in client.get("/laodongmei/").content.decode()
+
+
+def test_an_evicted_redis_version_does_not_bring_back_a_page_rendered_before_an_unpublication(client, series, settings):
+    with private_redis(maxmemory="2mb", policy="allkeys-lru") as url:
+        settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "cms.cache.ReusingRedisCache", "LOCATION": url}}
+        from django.core.cache import cache as redis_cache
+
+        listing_cached_before_an_unpublication(client, series)
+        evict_the_version(redis_cache, COLUMN_ENTRY, VERSION_PREFIX + page_tag(series.get_parent()))
+        forget_process_state()
+        client.get("/laodongmei/?page=2")  # another render of the column sets its version up again
+
+        assert "将要撤下的文章" not in client.get("/laodongmei/").content.decode()
+
+
+@contextmanager
+def private_redis(maxmemory, policy):
+    """A Redis of this test's own, on a free port: eviction must not touch the shared one."""
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--maxmemory", maxmemory, "--maxmemory-policy", policy],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -42,7 +42,7 @@ def test_column_page_paginates_twenty_at_a_time(client, series):
     first, second = client.get("/laodongmei/").content.decode(), client.get("/laodongmei/?page=2").content.decode()
     assert first.count('class="article-item"') == 20
     assert second.count('class="article-item"') == 1
-    assert client.get("/laodongmei/?page=abc").status_code == 200
+    assert client.get("/laodongmei/?page=abc").status_code == 301
 
 
 def test_series_page_lists_only_its_own_live_articles(client, series):

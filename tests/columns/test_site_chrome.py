@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
+import segno
 from wagtail.models import Site
 
 from columns.models import SiteSettings
@@ -106,16 +107,40 @@ def test_a_title_with_markup_is_escaped_in_the_page_and_the_card(client, series)
     assert meta(html, "property", "og:title") == "&lt;script&gt;alert(1)&lt;/script&gt;&quot;劳模"
 
 
-def test_qr_code_encodes_a_page_of_this_site(client):
-    response = client.get("/qr.svg", {"path": "/laodongmei/"})
+def qr_of(url):
+    return segno.make_qr(url, error="m").svg_inline(scale=4, border=2, dark="#1f2328")
+
+
+def test_qr_code_encodes_a_page_of_this_site_at_its_configured_address(client, settings):
+    settings.SITE_URL = "https://news.example.cn/"
+    response = client.get("/qr.svg", {"path": "/laodongmei/"}, HTTP_HOST="attacker.example")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
-    assert response.content.startswith(b"<svg")
+    assert response.content.decode() == qr_of("https://news.example.cn/laodongmei/")
 
 
-@pytest.mark.parametrize("path", ["//evil.example/", "http://evil.example/", "javascript:alert(1)", "", "/" + "a" * 400])
+def test_qr_code_without_a_configured_address_uses_the_wagtail_sites_root_url(client, settings):
+    settings.SITE_URL = ""
+    assert client.get("/qr.svg", {"path": "/a/"}).content.decode() == qr_of("http://localhost/a/")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "//evil.example/", "http://evil.example/", "javascript:alert(1)", "", "/" + "a" * 400,
+        "/\tevil.example", "/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "/\\evil.example", "/\\/evil.example",
+        "/ /evil.example", "/\x7f", "/\u3000/evil.example",
+    ],
+)  # fmt: skip
 def test_qr_code_refuses_anything_but_a_path_here(client, path):
-    assert client.get("/qr.svg", {"path": path}).status_code == 404
+    response = client.get("/qr.svg", {"path": path})
+    assert response.status_code == 400
+    assert "本站" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["path=/%09/evil.example", "path=/%0a/evil.example", "path=/%0d/evil.example", "path=/%5cevil.example"])
+def test_qr_code_refuses_encoded_control_characters_in_the_raw_query(client, query):
+    assert client.get(f"/qr.svg?{query}").status_code == 400
 
 
 def test_article_page_shows_the_qr_code_to_desktop_readers_only(client, series):

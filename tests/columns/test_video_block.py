@@ -19,11 +19,11 @@ def test_article_with_a_video_block_renders_hls_and_mp4_sources(series, client, 
 
 
 def test_publishing_the_article_makes_its_video_public(series, client, ready_video):
-    assert client.get(f"/videos/{ready_video.pk}/master.m3u8").status_code == 403
+    assert client.get(f"/videos/{ready_video.pk}/master.m3u8").status_code == 404
     ArticlePageFactory(parent=series, body=[("video", {"video": ready_video, "caption": ""})])
     assert client.get(f"/videos/{ready_video.pk}/master.m3u8").status_code == 200
 
 
 def test_a_draft_article_does_not_make_its_video_public(series, client, ready_video):
     ArticlePageFactory(parent=series, live=False, body=[("video", {"video": ready_video, "caption": ""})])
-    assert client.get(f"/videos/{ready_video.pk}/master.m3u8").status_code == 403
+    assert client.get(f"/videos/{ready_video.pk}/master.m3u8").status_code == 404

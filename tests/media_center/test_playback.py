@@ -39,9 +39,16 @@ def test_audio_rendition_uri_in_the_master_is_signed_too(client, ready_video):
 
 
 def test_unpublished_video_is_not_publicly_reachable(client, ready_video):
-    assert client.get(f"/videos/{ready_video.pk}/master.m3u8").status_code == 403
-    assert client.get(f"/videos/{ready_video.pk}/mp4/360p.mp4").status_code == 403
-    assert client.get(f"/videos/{ready_video.pk}/file/mp4/360p.mp4").status_code == 403
+    assert client.get(f"/videos/{ready_video.pk}/master.m3u8").status_code == 404
+    assert client.get(f"/videos/{ready_video.pk}/mp4/360p.mp4").status_code == 404
+    assert client.get(f"/videos/{ready_video.pk}/file/mp4/360p.mp4").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["", "master.m3u8", "mp4/360p.mp4", "poster.jpg", "chapters.vtt", "file/mp4/360p.mp4?token=x"])
+def test_a_private_video_answers_exactly_as_a_missing_one(client, ready_video, path):
+    private = client.get(f"/videos/{ready_video.pk}/{path}")
+    missing = client.get(f"/videos/{ready_video.pk + 1000}/{path}")
+    assert (private.status_code, private.content) == (missing.status_code, missing.content) == (404, missing.content)
 
 
 def test_staff_can_watch_an_unpublished_video(client, ready_video, make_staff):
@@ -51,7 +58,7 @@ def test_staff_can_watch_an_unpublished_video(client, ready_video, make_staff):
 
 def test_logged_in_member_of_the_public_cannot(client, ready_video):
     client.force_login(UserFactory(username="reader"))
-    assert client.get(f"/videos/{ready_video.pk}/master.m3u8").status_code == 403
+    assert client.get(f"/videos/{ready_video.pk}/master.m3u8").status_code == 404
 
 
 def test_a_signature_for_one_file_does_not_open_another(client, ready_video):
@@ -59,7 +66,7 @@ def test_a_signature_for_one_file_does_not_open_another(client, ready_video):
     ready_video.save()
     mp4_url = client.get(f"/videos/{ready_video.pk}/mp4/360p.mp4").url
     token = mp4_url.split("token=")[1]
-    assert client.get(f"/videos/{ready_video.pk}/file/thumbs/poster.jpg?token={token}").status_code == 403
+    assert client.get(f"/videos/{ready_video.pk}/file/thumbs/poster.jpg?token={token}").status_code == 404
 
 
 def test_signed_urls_expire(client, ready_video):
@@ -67,7 +74,7 @@ def test_signed_urls_expire(client, ready_video):
     ready_video.save()
     mp4_url = client.get(f"/videos/{ready_video.pk}/mp4/360p.mp4").url
     with time_machine.travel(timezone.now() + timedelta(hours=7)):
-        assert client.get(mp4_url).status_code == 403
+        assert client.get(mp4_url).status_code == 404
 
 
 def test_mp4_answers_range_requests(client, ready_video):

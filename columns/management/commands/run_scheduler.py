@@ -1,6 +1,8 @@
 import signal
 import time
 
+from django.conf import settings
+from django.core.cache import caches
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
@@ -26,6 +28,9 @@ class Command(BaseCommand):
                 self.stdout.write("另一个调度进程正在运行，本轮跳过。")
             elif run.published or run.expired or options["verbosity"] > 1:
                 self.stdout.write(f"定时任务：发布 {run.published} 项，下线 {run.expired} 项。")
+            for alias in settings.CACHES:
+                if hasattr(caches[alias], "cull"):
+                    caches[alias].cull()  # files past MAX_ENTRIES: see cms.cache.BoundedFileBasedCache
             requeued = requeue_stalled_jobs()
             if requeued:
                 self.stdout.write(f"视频任务：{requeued} 个中断的任务已重新排队。")
