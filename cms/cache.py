@@ -10,9 +10,12 @@ The public site only uses the cache to go faster: pages, tag versions, counts. W
 or too slow (production sets socket timeouts), reads miss and writes are dropped, so pages are
 rendered afresh instead of failing; after a failure Redis is left alone for a second, so that a
 stalled server costs one timeout a second rather than one per cache call. The outage is logged
-once a minute. A publication during the
-outage cannot bump its tags: pages cached before it may be served until they expire
-(PAGE_CACHE_SECONDS) once Redis is back.
+once a minute. A publication during the outage cannot bump its tags: pages cached before it may be
+served until they expire (PAGE_CACHE_SECONDS) once Redis is back.
+
+Counting reads must tell "already there" from "not asked" (add() is False for both): right after a
+call, `reachable()` says whether that call reached Redis. Django gives each thread its own cache
+object, so no other thread's failure shows there.
 """
 
 import logging
@@ -52,6 +55,7 @@ class ReusingRedisCache(RedisCache):
         self._down_until = 0.0  # monotonic time before which Redis is not tried again
 
     def reachable(self):
+        """False for a second after a call failed to reach Redis."""
         return time.monotonic() >= self._down_until
 
     @contextmanager
@@ -81,6 +85,13 @@ class ReusingRedisCache(RedisCache):
             with self.outage_as_miss():
                 return super().add(key, value, timeout, version)
         return False
+
+    def incr(self, key, delta=1, version=None):
+        """The new value, or None when Redis cannot be reached."""
+        if self.reachable():
+            with self.outage_as_miss():
+                return super().incr(key, delta, version)
+        return None
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         if self.reachable():

@@ -51,6 +51,7 @@ def s3_storages():
 
 
 INSTALLED_APPS = [
+    "core",
     "columns",
     "media_center",
     "stats",
@@ -197,7 +198,13 @@ CACHES = {
         "BACKEND": "cms.cache.BoundedFileBasedCache",  # culled by the scheduler, not in requests
         "LOCATION": str(VAR_DIR / "cache"),
         "OPTIONS": {"MAX_ENTRIES": 20_000},
-    }
+    },
+    # Counting reads (stats/counting.py) writes a few keys per reader: apart, they never push out the pages.
+    "counting": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache-counting"),
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
 }
 
 # Whole-page cache (columns/caching.py): how long entries live at most, and what a CDN may keep.
@@ -208,8 +215,9 @@ PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", 300))
 PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", 500))
 PAGE_CACHE_VERSION_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_CHECK_SECONDS", 1))
 
-# Behind a reverse proxy, the header carrying the reader's address (e.g. X-Real-IP); unset: REMOTE_ADDR.
-STATS_CLIENT_ADDRESS_HEADER = os.environ.get("STATS_CLIENT_ADDRESS_HEADER") or None
+# Behind a reverse proxy, the header carrying the client's address (e.g. X-Real-IP); unset: REMOTE_ADDR.
+# Counting and rate limits go by address (core/ratelimit.py). STATS_CLIENT_ADDRESS_HEADER is its former name.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER") or os.environ.get("STATS_CLIENT_ADDRESS_HEADER") or None
 
 WAGTAIL_SITE_NAME = "工会融媒体中心"
 # The public base URL (https://news.example.cn): QR codes and shared addresses are built from it.

@@ -27,15 +27,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
 if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "cms.cache.ReusingRedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "umc",
-            # A stalled Redis must not stall every page: past this, cms.cache treats it as a miss.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+    redis_cache = {
+        "BACKEND": "cms.cache.ReusingRedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        # A stalled Redis must not stall every page: past this, cms.cache treats it as a miss.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+    CACHES = {"default": {**redis_cache, "KEY_PREFIX": "umc"}, "counting": {**redis_cache, "KEY_PREFIX": "umc-count"}}
 
 if os.environ.get("S3_BUCKET"):
     STORAGES.update(s3_storages())  # noqa: F405

@@ -23,4 +23,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
 
 # One process: memory is enough, and nothing cached survives into the next run.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "umc-test"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "umc-test"},
+    "counting": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "umc-test-counting"},
+}

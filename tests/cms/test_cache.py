@@ -21,6 +21,7 @@ def test_values_round_trip_and_expire_like_djangos():
     assert cache.get("page") == {"content": "劳动美".encode()}
     assert cache.get_many(["v:1", "v:2", "v:3"]) == {"v:1": 1, "v:2": 2}
     assert cache.add("v:1", 5) is False
+    assert cache.incr("v:2") == 3
     cache.delete_many(["page", "v:1", "v:2"])
     assert cache.get("page") is None
 
@@ -43,9 +44,18 @@ def test_an_unreachable_redis_reads_as_an_empty_cache_and_drops_writes():
     assert cache.get("page", "missing") == "missing"
     assert cache.get_many(["v:1", "v:2"]) == {}
     assert cache.add("v:1", 1) is False
+    assert cache.incr("v:1") is None
     assert cache.set_many({"v:1": 1}) == ["v:1"]
     cache.set("page", b"html")
     assert cache.delete("page") is False
+
+
+def test_right_after_a_call_reachable_tells_an_answer_from_an_outage():
+    up, down = redis_cache(), unreachable_cache()
+    up.add("v:1", 1)
+    assert up.add("v:1", 1) is False and up.reachable()
+    assert down.add("v:1", 1) is False and not down.reachable()
+    up.delete("v:1")
 
 
 def test_pages_are_still_served_when_redis_is_down(client, db, settings):

@@ -52,6 +52,18 @@ def test_production_reads_hosts_and_redis_from_the_environment():
     assert result.stdout.strip() == "['news.example.cn', 'www.example.cn'] cms.cache.ReusingRedisCache"
 
 
+def test_production_counts_reads_in_the_same_redis_under_a_prefix_of_their_own():
+    result = run_python(
+        "from django.conf import settings; c = settings.CACHES; print(c['default']['KEY_PREFIX'], c['counting']['KEY_PREFIX'],"
+        " c['counting']['LOCATION'])",
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="news.example.cn",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+    )
+    assert result.stdout.split() == ["umc", "umc-count", "redis://127.0.0.1:6379/1"]
+
+
 def test_site_speaks_chinese_on_shanghai_time():
     from django.conf import settings
 

@@ -8,6 +8,7 @@ from django.db import close_old_connections
 
 from columns.scheduling import run_due_publications
 from media_center.pipeline import requeue_stalled_jobs
+from stats.counting import purge_seen_readers
 
 
 class Command(BaseCommand):
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             requeued = requeue_stalled_jobs()
             if requeued:
                 self.stdout.write(f"视频任务：{requeued} 个中断的任务已重新排队。")
+            purge_seen_readers()
             if once:
                 return
             close_old_connections()  # a long-lived loop must not hold a broken or stale connection
