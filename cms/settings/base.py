@@ -201,7 +201,7 @@ CACHES = {
     },
     # Counting reads (stats/counting.py) writes a few keys per reader: apart, they never push out the pages.
     "counting": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "cms.cache.BoundedFileBasedCache",
         "LOCATION": str(VAR_DIR / "cache-counting"),
         "OPTIONS": {"MAX_ENTRIES": 50_000},
     },
