@@ -92,13 +92,26 @@ def _error(message, status=400, **extra):
     return JsonResponse({"error": message, **extra}, status=status)
 
 
+def _mismatch(mismatch):
+    return _error(mismatch.message, status=409, received=mismatch.received)
+
+
+def _json(body):
+    """The request's JSON, without the Infinity and NaN that Python's parser lets through."""
+    return json.loads(body or b"{}", parse_constant=_not_a_number)
+
+
+def _not_a_number(constant):
+    raise ValueError(constant)
+
+
 @require_POST
 def upload_start(request):
     if not request.user.has_perm("media_center.add_video"):
         raise PermissionDenied
     try:
-        data = json.loads(request.body or b"{}")
-        upload = uploads.start(request.user, filename=str(data["filename"]), size=int(data["size"]), title=str(data.get("title", "")))
+        data = _json(request.body)
+        upload = uploads.start(request.user, filename=data["filename"], size=data["size"], title=data.get("title", ""))
     except ValidationError as error:
         return _error(" ".join(error.messages))
     except (KeyError, ValueError, TypeError):
@@ -131,7 +144,7 @@ def upload_chunk(request, key):
         length = int(request.headers.get("Content-Length", "0"))
         received = uploads.append_chunk(upload, offset, request, length)
     except uploads.OffsetMismatch as mismatch:
-        return _error(_("分片位置不对，请从服务器已收到的位置继续。"), status=409, received=mismatch.received)
+        return _mismatch(mismatch)
     except (KeyError, ValueError):
         return _error(_("缺少分片位置。"))
     except ValidationError as error:
@@ -143,11 +156,11 @@ def upload_chunk(request, key):
 def upload_parts(request, key):
     upload = _own_upload(request, key)
     try:
-        numbers = [int(n) for n in json.loads(request.body)["numbers"]]
+        numbers = [int(n) for n in _json(request.body)["numbers"]]
         return JsonResponse({"urls": uploads.part_urls(upload, numbers)})
     except ValidationError as error:
         return _error(" ".join(error.messages))
-    except (KeyError, ValueError, TypeError):
+    except (KeyError, ValueError, TypeError, OverflowError):
         return _error(_("请求格式不对。"))
 
 
@@ -155,8 +168,13 @@ def upload_parts(request, key):
 def upload_complete(request, key):
     upload = _own_upload(request, key)
     try:
-        parts = json.loads(request.body or b"{}").get("parts")
+        parts = _json(request.body).get("parts")
+    except (ValueError, AttributeError):
+        return _error(_("请求格式不对。"))
+    try:
         video = uploads.complete(upload, parts)
+    except uploads.OffsetMismatch as mismatch:
+        return _mismatch(mismatch)
     except ValidationError as error:
         return _error(" ".join(error.messages))
     return JsonResponse({"video": video.pk, "edit_url": reverse("media_center_videos:edit", args=(video.pk,))})

@@ -249,6 +249,23 @@ class VideoUpload(models.Model):
     s3_upload_id = models.CharField(max_length=500, blank=True)
     video = models.OneToOneField(Video, null=True, blank=True, on_delete=models.SET_NULL, related_name="upload")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # last sign of life: uploads silent for a day are removed
 
     def __str__(self):
         return self.filename
+
+
+class UploadChunk(models.Model):
+    """One chunk as the server received it: the assembled file is checked against these before it becomes a video."""
+
+    upload = models.ForeignKey(VideoUpload, on_delete=models.CASCADE, related_name="chunks")
+    offset = models.BigIntegerField()
+    length = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["upload", "offset"]
+        constraints = [models.UniqueConstraint(fields=["upload", "offset"], name="one_chunk_per_offset")]
+
+    def __str__(self):
+        return f"{self.upload_id}@{self.offset}"

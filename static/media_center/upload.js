@@ -28,7 +28,7 @@
   async function json(url, body) {
     const response = await request(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
     const data = await response.json();
-    if (!response.ok) throw new Error(data.error || `上传失败（${response.status}）`);
+    if (!response.ok) throw Object.assign(new Error(data.error || `上传失败（${response.status}）`), { status: response.status, received: data.received });
     return data;
   }
 
@@ -45,18 +45,28 @@
     return state;
   }
 
+  // Whenever the server answers 409 it says where its file ends, and we continue from there: after a chunk
+  // it already has, and after `complete` found stored chunks that differ from what was sent (a few times at most).
   async function sendLocal(file, state) {
     let offset = state.received;
-    while (offset < file.size) {
-      const chunk = file.slice(offset, offset + state.chunk_bytes);
-      const response = await request(`${state.chunk_url}?offset=${offset}`, { method: "POST", body: chunk, headers: { "Content-Type": "application/octet-stream" } });
-      const data = await response.json();
-      if (response.status === 409) { offset = data.received; continue; }
-      if (!response.ok) throw new Error(data.error || "分片上传失败");
-      offset = data.received;
-      progress(offset, file.size);
+    for (let round = 1; ; round++) {
+      while (offset < file.size) {
+        const chunk = file.slice(offset, offset + state.chunk_bytes);
+        const response = await request(`${state.chunk_url}?offset=${offset}`, { method: "POST", body: chunk, headers: { "Content-Type": "application/octet-stream" } });
+        const data = await response.json();
+        if (response.status === 409) { offset = data.received; continue; }
+        if (!response.ok) throw new Error(data.error || "分片上传失败");
+        offset = data.received;
+        progress(offset, file.size);
+      }
+      try {
+        return await json(state.complete_url, {});
+      } catch (error) {
+        if (error.status !== 409 || round >= 3) throw error;
+        offset = error.received;
+        say(error.message);
+      }
     }
-    return json(state.complete_url, {});
   }
 
   async function sendToBucket(file, state) {

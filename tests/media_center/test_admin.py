@@ -1,4 +1,6 @@
 import json
+import os
+import re
 
 import pytest
 from django.core.files.storage import storages
@@ -58,6 +60,49 @@ def test_oversized_and_wrong_type_uploads_get_clear_messages(video_staff, settin
     assert "超过上限" in start(video_staff, "big.mp4", 5000).json()["error"]
     assert "不支持的文件类型「.exe」" in start(video_staff, "setup.exe", 10).json()["error"]
     assert not VideoUpload.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"filename": "a.mp4", "size": 1e400}',
+        '{"filename": "a.mp4", "size": Infinity}',
+        '{"filename": "a.mp4", "size": NaN}',
+        '{"filename": "a.mp4", "size": -1}',
+        '{"filename": "a.mp4", "size": "12"}',
+        '{"filename": "a.mp4", "size": 12.5}',
+        '{"filename": "a.mp4", "size": 1%s}' % ("0" * 400),
+        '{"filename": "a.mp4", "size": 12, "title": "招聘\\u0000会"}',
+        '{"filename": "a\\u0000.mp4", "size": 12}',
+        '{"filename": "a\\ud800.mp4", "size": 12}',
+        '{"filename": ["a.mp4"], "size": 12}',
+    ],
+)
+def test_nonsense_in_an_upload_start_is_refused_with_a_message(video_staff, body):
+    response = video_staff.post("/admin/video-uploads/start/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert re.search("[\u4e00-\u9fff]", response.json()["error"])
+    assert not VideoUpload.objects.exists()
+
+
+def test_a_stored_chunk_damaged_on_disk_is_refused_at_completion_and_sent_again_from_there(video_staff, monkeypatch):
+    monkeypatch.setattr("media_center.uploads.CHUNK_BYTES", 1000)
+    data = os.urandom(2500)
+    state = start(video_staff, "a.mp4", len(data)).json()
+    for offset in (0, 1000, 2000):
+        send(video_staff, state, offset, data[offset : offset + 1000])
+    with open(storage.local_path_of(VideoUpload.objects.get().storage_name).with_suffix(".part"), "r+b") as part:
+        part.seek(1500)
+        part.write(bytes(10))
+
+    refused = video_staff.post(state["complete_url"], "{}", content_type="application/json")
+    assert refused.status_code == 409 and "校验不一致" in refused.json()["error"]
+    assert refused.json()["received"] == 1000, "the chunk before the damage is kept"
+    assert not Video.objects.exists()
+    for offset in (1000, 2000):
+        send(video_staff, state, offset, data[offset : offset + 1000])
+    done = video_staff.post(state["complete_url"], "{}", content_type="application/json").json()
+    assert storage.local_path_of(Video.objects.get(pk=done["video"]).source).read_bytes() == data
 
 
 def test_chunk_larger_than_allowed_is_refused(video_staff):

@@ -8,11 +8,12 @@ from django.db import close_old_connections
 
 from columns.scheduling import run_due_publications
 from media_center.pipeline import requeue_stalled_jobs
+from media_center.uploads import remove_abandoned
 from stats.counting import purge_seen_readers
 
 
 class Command(BaseCommand):
-    help = "调度进程：每分钟发布到期的定时内容、下线到期内容，并把中断的视频任务重新排队。多台机器同时运行也只会有一处执行。"
+    help = "调度进程：每分钟发布到期的定时内容、下线到期内容，把中断的视频任务重新排队，并清理被放弃的上传。多台机器同时运行也只会有一处执行。"
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=int, default=60, help="两次运行之间的秒数")
@@ -35,6 +36,9 @@ class Command(BaseCommand):
             requeued = requeue_stalled_jobs()
             if requeued:
                 self.stdout.write(f"视频任务：{requeued} 个中断的任务已重新排队。")
+            abandoned = remove_abandoned()
+            if abandoned:
+                self.stdout.write(f"视频上传：清理了 {abandoned} 个一天没有动静的未完成上传。")
             purge_seen_readers()
             if once:
                 return
