@@ -198,7 +198,7 @@ def retry(video):
         video.renditions.all().delete()
         Video.objects.filter(pk=video.pk).update(
             status=Video.Status.UPLOADED, failure_reason="", progress=0.0, eta_seconds=None, playable=False,
-            poster="", storyboard="", ready_at=None, transcode_started_at=None,
+            poster="", storyboard="", ready_at=None, transcode_started_at=None, warning="",
         )  # fmt: skip
         for folder in ("hls", "mp4", "thumbs", "work"):
             storage.delete_tree(f"{video.prefix}/{folder}")
