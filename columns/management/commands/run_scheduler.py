@@ -5,11 +5,11 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from columns.scheduling import run_due_publications
-from media_center.pipeline import requeue_stalled_jobs
+from media_center.pipeline import requeue_stalled_jobs, rerun_orphaned_tasks
 
 
 class Command(BaseCommand):
-    help = "调度进程：每分钟发布到期的定时内容、下线到期内容，并把中断的视频任务重新排队。多台机器同时运行也只会有一处执行。"
+    help = "调度进程：每分钟发布到期的定时内容、下线到期内容，并把中断的视频任务和后台任务重新排队。多台机器同时运行也只会有一处执行。"
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=int, default=60, help="两次运行之间的秒数")
@@ -26,6 +26,9 @@ class Command(BaseCommand):
                 self.stdout.write("另一个调度进程正在运行，本轮跳过。")
             elif run.published or run.expired or options["verbosity"] > 1:
                 self.stdout.write(f"定时任务：发布 {run.published} 项，下线 {run.expired} 项。")
+            rerun = rerun_orphaned_tasks()
+            if rerun:
+                self.stdout.write(f"后台任务：{rerun} 个进程中断的任务已重新排队。")
             requeued = requeue_stalled_jobs()
             if requeued:
                 self.stdout.write(f"视频任务：{requeued} 个中断的任务已重新排队。")
