@@ -17,7 +17,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import pipeline, uploads
-from .models import Video, VideoUpload
+from .models import Video, VideoUpload, clock_text
 
 
 def progress_text(video):
@@ -34,12 +34,13 @@ def progress_text(video):
     return "100%" if video.status == Video.Status.READY else "—"
 
 
+def detail_text(video):
+    """The list's progress or reason, and what staff must know of a replay that is not the whole file."""
+    return " ".join(filter(None, [progress_text(video), video.warning]))
+
+
 def duration_text(video):
-    if not video.duration:
-        return "—"
-    minutes, seconds = divmod(int(round(video.duration)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+    return clock_text(video.duration) if video.duration else "—"
 
 
 class VideoEditView(generic.EditView):
@@ -219,7 +220,7 @@ class VideoViewSet(ModelViewSet):
     list_display = [
         "title",
         Column("status", label=gettext_lazy("状态"), accessor="get_status_display"),
-        Column("detail", label=gettext_lazy("进度 / 原因"), accessor=progress_text),
+        Column("detail", label=gettext_lazy("进度 / 原因"), accessor=detail_text),
         Column("duration", label=gettext_lazy("时长"), accessor=duration_text),
         Column("created_at", label=gettext_lazy("上传时间"), accessor=lambda video: f"{video.created_at:%Y-%m-%d %H:%M}"),
     ]

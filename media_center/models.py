@@ -16,6 +16,13 @@ from .chapters import ChapterError, parse_chapters
 MAX_ATTEMPTS = 3
 
 
+def clock_text(seconds):
+    """A duration as staff read it: 2:05, or 1:02:05 past an hour."""
+    minutes, seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
 def stale_after():
     """A running job that has not reported for this long is presumed dead (it reports every few seconds)."""
     return timedelta(seconds=settings.VIDEO_JOB_STALE_SECONDS)
@@ -45,11 +52,12 @@ class Video(index.Indexed, models.Model):
 
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.UPLOADED, db_index=True)
     failure_reason = models.TextField(_("失败原因"), blank=True)
+    warning = models.TextField(_("提醒"), blank=True, help_text=_("如文件不完整：回放只包含能解码的部分"))
     progress = models.FloatField(_("进度"), default=0.0, help_text=_("0 到 1"))
     eta_seconds = models.PositiveIntegerField(_("预计剩余秒数"), null=True, blank=True)
     playable = models.BooleanField(_("可以开始播放"), default=False)
 
-    duration = models.FloatField(_("时长（秒）"), null=True, blank=True)
+    duration = models.FloatField(_("时长（秒）"), null=True, blank=True)  # what decodes: a recording cut off mid-write states more
     size_bytes = models.BigIntegerField(_("文件大小"), null=True, blank=True)
     container = models.CharField(_("封装格式"), max_length=100, blank=True)
     video_codec = models.CharField(_("视频编码"), max_length=50, blank=True)

@@ -2,7 +2,8 @@
 
 A job is claimed with one conditional UPDATE, so two workers never run the same chunk; the holder
 reports progress every few seconds; a job whose holder went silent is put back in the queue by the
-scheduler (`requeue_stalled_jobs`), and its retry overwrites whatever the dead attempt stored.
+scheduler (`requeue_stalled_jobs`), and its retry overwrites whatever the dead attempt stored. The task
+rows a killed worker left running, ours and Wagtail's, are failed and run again (`rerun_orphaned_tasks`).
 """
 
 import logging
@@ -10,16 +11,21 @@ import os
 import shutil
 import socket
 import time
+import traceback
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from . import steps, storage
 from .ffmpeg.probe import ProbeError
 from .ffmpeg.runner import Cancelled, FFmpegError
-from .models import MAX_ATTEMPTS, Video, VideoJob
+from .models import MAX_ATTEMPTS, Video, VideoJob, stale_after
 
 logger = logging.getLogger(__name__)
 PROGRESS_SAVE_SECONDS = 3.0
@@ -31,9 +37,16 @@ def worker_id():
 
 
 def enqueue(job):
+    """A job tried before goes ahead of those never started: a dead worker's chunk is encoded before
+    the chunks after it, instead of behind every one of them."""
     from .tasks import run_video_job
 
-    run_video_job.enqueue(job.pk)
+    run_video_job.using(priority=job.attempts).enqueue(job.pk)
+
+
+def work_dir_of(job):
+    """The job's scratch folder on the machine running it."""
+    return settings.VIDEO_WORK_DIR / str(job.video_id) / f"{job.kind}-{job.index}"
 
 
 def start(video):
@@ -48,7 +61,7 @@ def run_job(job_id):
         return
     if not job.claim(worker_id()):
         return  # done already, or another worker holds it
-    work_dir = settings.VIDEO_WORK_DIR / str(job.video_id) / f"{job.kind}-{job.index}"
+    work_dir = work_dir_of(job)
     shutil.rmtree(work_dir, ignore_errors=True)  # what an earlier attempt on this machine left
     work_dir.mkdir(parents=True)
     try:
@@ -171,18 +184,77 @@ def _fail_video(video, reason):
 
 
 def requeue_stalled_jobs():
-    """Put back the jobs of workers that died (no heartbeat); give up on a job after MAX_ATTEMPTS."""
+    """Put back the jobs of workers that died (no heartbeat); give up on a job after MAX_ATTEMPTS.
+
+    The dead attempt's scratch folder is removed when it is on this machine (a retry on the dead
+    worker's machine removes it too, before it starts).
+    """
     requeued = 0
     for job in VideoJob.objects.stalled().select_related("video"):
         if job.attempts >= MAX_ATTEMPTS:
             VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.FAILED, error="worker lost")
             _fail_video(job.video, "转码进程多次中断，已停止。请检查服务器后重试。")
+            shutil.rmtree(work_dir_of(job), ignore_errors=True)
             continue
         taken_back = VideoJob.objects.stalled().filter(pk=job.pk).update(status=VideoJob.Status.PENDING, heartbeat_at=None)
-        if taken_back and job.video.status not in (Video.Status.CANCELLED, Video.Status.FAILED):
+        if not taken_back:
+            continue
+        shutil.rmtree(work_dir_of(job), ignore_errors=True)  # nobody holds the job now: the folder is the dead attempt's
+        if job.video.status not in (Video.Status.CANCELLED, Video.Status.FAILED):
             enqueue(job)
             requeued += 1
     return requeued
+
+
+class WorkerLost(RuntimeError):
+    """Recorded on a task row whose worker died while running it."""
+
+
+def rerun_orphaned_tasks():
+    """Task rows a killed worker left RUNNING are marked failed, and their work queued again; returns how many.
+
+    django-tasks-db keeps no heartbeat of its workers, so a killed `db_worker` leaves its row RUNNING
+    for ever. A video job's row is judged by the job's own heartbeat: once the job is no longer running
+    under a live one, the row is dead (the job itself is put back by requeue_stalled_jobs, so call this
+    first). The other tasks here (Wagtail's search index, references, focal points, file deletion) take
+    seconds and are safe to run twice: one RUNNING longer than TASK_STALE_SECONDS has lost its worker.
+    """
+    from .tasks import run_video_job
+
+    now = timezone.now()
+    running = DBTaskResult.objects.running()
+    video_rows = running.filter(task_path=run_video_job.module_path, started_at__lt=now - stale_after())
+    other_rows = running.exclude(task_path=run_video_job.module_path).filter(
+        started_at__lt=now - timedelta(seconds=settings.TASK_STALE_SECONDS)
+    )
+    rerun = 0
+    for row in video_rows:
+        job = VideoJob.objects.filter(pk=row.args_kwargs["args"][0]).first()
+        if job and job.status == VideoJob.Status.RUNNING and job.heartbeat_at >= now - stale_after():
+            continue  # alive: its worker, or the retry's
+        if _mark_lost(row) and job and job.status == VideoJob.Status.PENDING:
+            enqueue(job)  # its worker died before it took the job
+            rerun += 1
+    for row in other_rows:
+        if not _mark_lost(row):
+            continue
+        try:
+            task = row.task
+        except (ImportError, SuspiciousOperation):
+            continue  # its code is gone since: nothing to run again
+        task.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+        rerun += 1
+    return rerun
+
+
+def _mark_lost(row):
+    """FAILED, unless its worker finished it meanwhile; True if this call marked it."""
+    lost = WorkerLost("执行这个任务的进程已中断")
+    marked = DBTaskResult.objects.filter(pk=row.pk, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.FAILED, finished_at=timezone.now(), traceback="".join(traceback.format_exception(lost)),
+        exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+    )  # fmt: skip
+    return marked == 1
 
 
 def cancel(video):
@@ -198,7 +270,7 @@ def retry(video):
         video.renditions.all().delete()
         Video.objects.filter(pk=video.pk).update(
             status=Video.Status.UPLOADED, failure_reason="", progress=0.0, eta_seconds=None, playable=False,
-            poster="", storyboard="", ready_at=None, transcode_started_at=None,
+            poster="", storyboard="", ready_at=None, transcode_started_at=None, warning="",
         )  # fmt: skip
         for folder in ("hls", "mp4", "thumbs", "work"):
             storage.delete_tree(f"{video.prefix}/{folder}")

@@ -10,19 +10,22 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import storage
 from .ffmpeg import playlists
 from .ffmpeg.audio import encode_audio
 from .ffmpeg.chunks import split_into_chunks
 from .ffmpeg.ladder import AUDIO_KBPS, LADDER, output_frame_rate, output_size, ladder_command, rungs_for
-from .ffmpeg.probe import probe
+from .ffmpeg.probe import MAX_DURATION_SECONDS, check_duration, probe
 from .ffmpeg.runner import run
 from .ffmpeg.stitch import stitch_mp4, write_concat_list
 from .ffmpeg.thumbnails import storyboard_vtt, write_poster, write_storyboard
-from .models import Rendition, Video, VideoJob
+from .models import Rendition, Video, VideoJob, clock_text
 
 AUDIO_PLAYLIST = "audio/audio.m3u8"
+# A stated length a little past the last video frame is normal (the sound's last packet, rounding).
+TRUNCATION_TOLERANCE_SECONDS = 1.0
 
 
 def chunk_prefix(index):
@@ -35,19 +38,24 @@ def timeout_for(seconds_of_media):
 
 
 def prepare(job, work_dir, progress, should_cancel):
+    """Probe, then cut into chunks. The cutting finds where the data really ends: a recording cut off
+    mid-write becomes a replay of what it holds, and staff are told what is missing."""
     video = job.video
     Video.objects.filter(pk=video.pk).update(status=Video.Status.PROBING)
     with storage.local_copy(video.source, work_dir) as source:
         facts = probe(source)
-        _save_facts(video, facts)
+        planned = facts.duration or MAX_DURATION_SECONDS  # a file stating no length is cut until its data ends
         chunks = split_into_chunks(
             source,
             work_dir / "chunks",
-            duration=facts.duration,
+            duration=planned,
             chunk_seconds=settings.VIDEO_CHUNK_SECONDS,
             first_seconds=settings.VIDEO_FIRST_CHUNK_SECONDS,
-            timeout=timeout_for(facts.duration),
+            timeout=timeout_for(planned),
         )
+    duration = chunks[-1].end if chunks else 0.0
+    check_duration(duration)
+    _save_facts(video, facts, duration=duration, warning=truncation_warning(facts, duration))
     rungs = rungs_for(facts.width, facts.height)
     with transaction.atomic():
         for rung in rungs:
@@ -69,19 +77,31 @@ def prepare(job, work_dir, progress, should_cancel):
             jobs.append(VideoJob(video=video, kind=VideoJob.Kind.CHUNK, index=chunk.index, start=chunk.start, end=chunk.end, chunk_file=name))
         # Queue order is creation order: the short first chunk and the sound make the replay playable,
         # then the thumbnails, then the rest of the chunks in order.
-        extras = [VideoJob(video=video, kind=VideoJob.Kind.THUMBNAILS, end=facts.duration)]
+        extras = [VideoJob(video=video, kind=VideoJob.Kind.THUMBNAILS, end=duration)]
         if facts.has_audio:
-            extras.insert(0, VideoJob(video=video, kind=VideoJob.Kind.AUDIO, end=facts.duration))
+            extras.insert(0, VideoJob(video=video, kind=VideoJob.Kind.AUDIO, end=duration))
         jobs[1:1] = extras
         for job in jobs:  # one by one: bulk_create does not promise primary keys in list order everywhere
             job.save()
         Video.objects.filter(pk=video.pk).update(status=Video.Status.TRANSCODING, transcode_started_at=timezone.now())
 
 
+def truncation_warning(facts, duration):
+    """What staff are told when the replay is shorter than the recording was meant to be."""
+    if facts.duration - duration > TRUNCATION_TOLERANCE_SECONDS:
+        return _("文件不完整：标明时长 %(stated)s，只有前 %(decoded)s 能解码，回放只包含这一部分。可能是录制中途中断或文件没有传完。") % {
+            "stated": clock_text(facts.duration),
+            "decoded": clock_text(duration),
+        }
+    if facts.ends_mid_packet:
+        return _("文件末尾不完整，可能是录制中途中断：回放只包含能解码的 %(decoded)s。") % {"decoded": clock_text(duration)}
+    return ""
 
-def _save_facts(video, facts):
+
+def _save_facts(video, facts, *, duration, warning):
     Video.objects.filter(pk=video.pk).update(
-        duration=facts.duration,
+        duration=duration,
+        warning=warning,
         size_bytes=facts.size_bytes,
         container=facts.container[:100],
         video_codec=facts.video_codec,

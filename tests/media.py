@@ -4,7 +4,7 @@ import subprocess
 from pathlib import Path
 
 
-def generate_video(path, *, seconds=3, size="640x360", rate=25, audio=True, keyframe_every=1.0, rotate=None):
+def generate_video(path, *, seconds=3, size="640x360", rate=25, audio=True, keyframe_every=1.0, rotate=None, faststart=False):
     command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
                "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={seconds}"]  # fmt: skip
     if audio:
@@ -12,6 +12,8 @@ def generate_video(path, *, seconds=3, size="640x360", rate=25, audio=True, keyf
     command += ["-c:v", "libx264", "-preset", "ultrafast", "-g", str(int(rate * keyframe_every)), "-pix_fmt", "yuv420p"]
     if audio:
         command += ["-c:a", "aac", "-shortest"]
+    if faststart:  # the MP4 index (moov) ahead of the media data, as phones and editors write it for streaming
+        command += ["-movflags", "+faststart"]
     path = Path(path)
     plain = path.with_name(f"plain-{path.name}") if rotate else path
     subprocess.run([*command, str(plain)], check=True, timeout=120)
@@ -19,3 +21,10 @@ def generate_video(path, *, seconds=3, size="640x360", rate=25, audio=True, keyf
         subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(plain), "-c", "copy",
                         "-metadata:s:v:0", f"rotate={rotate}", str(path)], check=True, timeout=60)  # fmt: skip
     return path
+
+
+def cut_short(source, target, size):
+    """The first `size` bytes of a recording, as a recorder that lost power mid-write leaves it."""
+    with open(source, "rb") as whole:
+        Path(target).write_bytes(whole.read(size))
+    return Path(target)

@@ -179,6 +179,8 @@ VIDEO_SIGNED_URL_SECONDS = 6 * 3600
 VIDEO_CHUNK_SECONDS = int(os.environ.get("VIDEO_CHUNK_SECONDS", 120))
 VIDEO_FIRST_CHUNK_SECONDS = int(os.environ.get("VIDEO_FIRST_CHUNK_SECONDS", 30))
 VIDEO_JOB_STALE_SECONDS = int(os.environ.get("VIDEO_JOB_STALE_SECONDS", 90))
+# Any other task still running after this long lost its worker: the scheduler marks it failed and queues it again.
+TASK_STALE_SECONDS = int(os.environ.get("TASK_STALE_SECONDS", 900))
 
 # Wagtail's page editor can post many fields on long StreamFields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -12,8 +12,10 @@ from .runner import _die_with_parent
 from .safety import untrusted_input_options
 
 PROBE_TIMEOUT_SECONDS = 60
-MAX_DIMENSION = 8192
+MAX_LONG_SIDE, MAX_SHORT_SIDE = 3840, 2160  # 4K UHD, landscape or portrait
+MAX_SOURCE_FRAME_RATE = 60
 MAX_DURATION_SECONDS = 12 * 3600
+TS_PACKET_SIZES = (188, 192, 204)  # plain, Blu-ray (M2TS) and FEC transport-stream packets
 
 
 class ProbeError(ValueError):
@@ -23,7 +25,7 @@ class ProbeError(ValueError):
 @dataclass(frozen=True)
 class ProbeResult:
     container: str
-    duration: float
+    duration: float  # as the container states it (0 when it states none); what decodes may be shorter
     size_bytes: int
     bit_rate: int
     video_codec: str
@@ -40,6 +42,12 @@ class ProbeResult:
     @property
     def is_portrait(self):
         return self.height > self.width
+
+    @property
+    def ends_mid_packet(self):
+        """A transport stream states no length, but it is a run of fixed-size packets: a file that is no
+        whole number of them was cut off while being written."""
+        return self.container == "mpegts" and all(self.size_bytes % size for size in TS_PACKET_SIZES)
 
 
 def probe(path, timeout=PROBE_TIMEOUT_SECONDS):
@@ -72,7 +80,9 @@ def _explain_ffprobe_failure(stderr):
     text = stderr.lower()
     if "not on whitelist" in text or "format not on whitelist" in text:
         return "不是受支持的视频文件：只接受 MP4/MOV、MKV/WebM、TS、FLV、AVI 视频；图片、播放列表和拼接清单不能上传。"
-    if "moov atom not found" in text or "end of file" in text:
+    if "moov atom not found" in text:
+        return "文件不完整：缺少 MP4/MOV 的索引（moov），通常是录制中途中断或文件没有传完，画面无法恢复。请上传完整的原文件。"
+    if "end of file" in text:
         return "文件不完整或已损坏（可能没有上传完），无法读取。"
     if "invalid data found" in text:
         return "无法读取：这不是视频文件，或者文件不完整、已损坏。"
@@ -91,16 +101,19 @@ def _check(report):
     width, height = int(video.get("width") or 0), int(video.get("height") or 0)
     if width <= 0 or height <= 0:
         raise ProbeError("视频画面尺寸无效。")
-    if width > MAX_DIMENSION or height > MAX_DIMENSION:
-        raise ProbeError(f"画面尺寸 {width}×{height} 过大：宽和高都不能超过 {MAX_DIMENSION} 像素。")
+    if max(width, height) > MAX_LONG_SIDE or min(width, height) > MAX_SHORT_SIDE:
+        raise ProbeError(
+            f"画面尺寸 {width}×{height} 过大：最大支持 {MAX_LONG_SIDE}×{MAX_SHORT_SIDE}（4K），竖屏 {MAX_SHORT_SIDE}×{MAX_LONG_SIDE}。"
+            "请导出为 4K 或更小的视频后再上传。"
+        )
     duration = _duration(report, video)
-    if duration <= 0:
-        raise ProbeError("视频时长为零，文件可能不完整。")
-    if duration > MAX_DURATION_SECONDS:
-        raise ProbeError(f"视频时长 {duration / 3600:.1f} 小时，超过 {MAX_DURATION_SECONDS // 3600} 小时的上限。")
+    if duration > 0:  # no stated length (a live recording cut off): what decodes is measured when it is cut into chunks
+        check_duration(duration)
     frame_rate = _frame_rate(video)
-    if not 1 <= frame_rate <= 240:
+    if frame_rate < 1:
         raise ProbeError(f"帧率 {frame_rate:g} 不正常。")
+    if round(frame_rate) > MAX_SOURCE_FRAME_RATE:
+        raise ProbeError(f"帧率 {frame_rate:g} 帧/秒过高：最高支持 {MAX_SOURCE_FRAME_RATE} 帧/秒。请导出为 {MAX_SOURCE_FRAME_RATE} 帧/秒或更低后再上传。")
     rotation = _rotation(video)
     if rotation in (90, 270):
         width, height = height, width
@@ -120,6 +133,14 @@ def _check(report):
         audio_sample_rate=int((audio or {}).get("sample_rate") or 0),
         audio_offset=_audio_offset(video, audio),
     )
+
+
+def check_duration(duration):
+    """The stated length is checked when probing; what actually decodes once the chunks are cut."""
+    if duration <= 0:
+        raise ProbeError("视频时长为零，文件可能不完整。")
+    if duration > MAX_DURATION_SECONDS:
+        raise ProbeError(f"视频时长 {duration / 3600:.1f} 小时，超过 {MAX_DURATION_SECONDS // 3600} 小时的上限。")
 
 
 def _is_cover_art(stream):

@@ -139,6 +139,15 @@ def test_listing_shows_progress_and_failure_reasons(video_staff):
     assert "这是一个音频文件，没有视频画面。" in html
 
 
+def test_listing_and_video_page_warn_of_a_replay_shorter_than_its_file(video_staff):
+    warning = "文件不完整：标明时长 2:30，只有前 1:05 能解码，回放只包含这一部分。"
+    video = Video.objects.create(title="断电的录像", status=Video.Status.READY, duration=65.0, warning=warning)
+    listing = video_staff.get("/admin/videos/").content.decode()
+    page = video_staff.get(f"/admin/videos/edit/{video.pk}/").content.decode()
+    assert warning in listing and "1:05" in listing
+    assert warning in page
+
+
 def test_cancel_then_retry_from_the_admin(video_staff, ready_video, django_capture_on_commit_callbacks):
     Video.objects.filter(pk=ready_video.pk).update(status=Video.Status.TRANSCODING)
     video_staff.post(f"/admin/videos/{ready_video.pk}/cancel/")

@@ -9,7 +9,7 @@ from PIL import Image
 from media_center import storage
 from media_center.ingest import ingest_file
 from media_center.models import Video
-from tests.media import generate_video
+from tests.media import cut_short, generate_video
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,10 @@ def test_png_image_named_mp4(tmp_path, django_capture_on_commit_callbacks):
     assert "不是受支持的视频文件" in refused(path, django_capture_on_commit_callbacks)
 
 
-def test_truncated_mp4(small_video, tmp_path, django_capture_on_commit_callbacks):
-    path = tmp_path / "cut.mp4"
-    path.write_bytes(small_video.read_bytes()[: small_video.stat().st_size // 3])
-    assert "不完整" in refused(path, django_capture_on_commit_callbacks)
+def test_mp4_cut_off_before_its_index_is_refused_as_unrecoverable(small_video, tmp_path, django_capture_on_commit_callbacks):
+    """Recorders write the MP4 index (moov) last: without it no frame can be found in the data."""
+    path = cut_short(small_video, tmp_path / "cut.mp4", small_video.stat().st_size // 3)
+    assert "缺少 MP4/MOV 的索引（moov）" in refused(path, django_capture_on_commit_callbacks)
 
 
 def test_audio_only_file(tmp_path, django_capture_on_commit_callbacks):
@@ -82,6 +82,17 @@ def test_absurd_16000_square_header(tmp_path, django_capture_on_commit_callbacks
     path = tmp_path / "huge.avi"
     path.write_bytes(bytes(data))
     assert "16000×16000 过大" in refused(path, django_capture_on_commit_callbacks)
+
+
+@pytest.mark.parametrize("size", ["4096x2160", "2160x4096"])
+def test_source_above_4k_is_refused_in_either_orientation(size, media_dir, django_capture_on_commit_callbacks):
+    path = generate_video(media_dir / f"cinema-{size}.mp4", seconds=1, size=size, rate=5, audio=False)
+    assert f"画面尺寸 {size.replace('x', '×')} 过大：最大支持 3840×2160（4K）" in refused(path, django_capture_on_commit_callbacks)
+
+
+def test_source_above_60_fps_is_refused(media_dir, django_capture_on_commit_callbacks):
+    path = generate_video(media_dir / "slow-motion.mp4", seconds=1, size="320x240", rate=120, audio=False)
+    assert "帧率 120 帧/秒过高：最高支持 60 帧/秒" in refused(path, django_capture_on_commit_callbacks)
 
 
 def test_zero_length_video(tmp_path, django_capture_on_commit_callbacks):

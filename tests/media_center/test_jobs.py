@@ -3,9 +3,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from wagtail.tasks import update_reference_index_task
 
 from media_center import pipeline
 from media_center.models import MAX_ATTEMPTS, Video, VideoJob
+from media_center.tasks import run_video_job
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +65,61 @@ def test_progress_and_time_left_follow_the_encoded_seconds(job):
     video.refresh_from_db()
     assert video.progress == pytest.approx(0.25 * pipeline.CHUNKS_SHARE)
     assert 150 <= video.eta_seconds <= 250
+
+
+@pytest.fixture
+def tasks_in_database(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "video"]}}
+
+
+def started_by_a_worker(result):
+    """The row as `db_worker` leaves it when it takes the task (and when it is killed right after)."""
+    row = DBTaskResult.objects.get(pk=result.id)
+    row.claim("worker-killed")
+    return row
+
+
+def test_wagtail_task_left_running_by_a_killed_worker_is_failed_and_queued_again(tasks_in_database, settings):
+    row = started_by_a_worker(update_reference_index_task.enqueue("wagtailcore", "page", 1))
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.TASK_STALE_SECONDS + 1)):
+        assert pipeline.rerun_orphaned_tasks() == 1
+
+    row.refresh_from_db()
+    assert row.status == "FAILED" and row.exception_class_path == "media_center.pipeline.WorkerLost"
+    again = DBTaskResult.objects.exclude(pk=row.pk).get()
+    assert (again.status, again.task_path, again.args_kwargs) == ("READY", row.task_path, row.args_kwargs)
+
+
+def test_wagtail_task_running_for_less_than_the_limit_is_left_to_its_worker(tasks_in_database, settings):
+    row = started_by_a_worker(update_reference_index_task.enqueue("wagtailcore", "page", 1))
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.TASK_STALE_SECONDS - 5)):
+        assert pipeline.rerun_orphaned_tasks() == 0
+
+    assert DBTaskResult.objects.get(pk=row.pk).status == "RUNNING"
+
+
+def test_a_long_video_job_that_keeps_reporting_keeps_its_task_row(tasks_in_database, settings):
+    video = Video.objects.create(title="两小时的录像", status=Video.Status.TRANSCODING)
+    job = VideoJob.objects.create(video=video, kind=VideoJob.Kind.AUDIO, end=7200)
+    row = started_by_a_worker(run_video_job.enqueue(job.pk))
+    job.claim("machine-a:1")
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.TASK_STALE_SECONDS * 2)):
+        job.beat()
+        pipeline.rerun_orphaned_tasks()
+
+    assert DBTaskResult.objects.get(pk=row.pk).status == "RUNNING"
+
+
+def test_a_video_job_whose_worker_died_before_taking_it_is_queued_again(tasks_in_database, settings):
+    video = Video.objects.create(title="任务", status=Video.Status.TRANSCODING)
+    job = VideoJob.objects.create(video=video, kind=VideoJob.Kind.CHUNK, index=3, end=120)
+    row = started_by_a_worker(run_video_job.enqueue(job.pk))
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.VIDEO_JOB_STALE_SECONDS + 1)):
+        assert pipeline.rerun_orphaned_tasks() == 1
+
+    assert DBTaskResult.objects.get(pk=row.pk).status == "FAILED"
+    assert DBTaskResult.objects.filter(task_path=row.task_path).exclude(pk=row.pk).get().status == "READY"

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from columns.scheduling import run_due_publications
-from media_center.pipeline import requeue_stalled_jobs
+from media_center.pipeline import requeue_stalled_jobs, rerun_orphaned_tasks
 from media_center.uploads import remove_abandoned
 from stats.counting import purge_seen_readers
 
@@ -33,6 +33,9 @@ class Command(BaseCommand):
             for alias in settings.CACHES:
                 if hasattr(caches[alias], "cull"):
                     caches[alias].cull()  # files past MAX_ENTRIES: see cms.cache.BoundedFileBasedCache
+            rerun = rerun_orphaned_tasks()
+            if rerun:
+                self.stdout.write(f"后台任务：{rerun} 个进程中断的任务已重新排队。")
             requeued = requeue_stalled_jobs()
             if requeued:
                 self.stdout.write(f"视频任务：{requeued} 个中断的任务已重新排队。")
