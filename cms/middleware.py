@@ -3,7 +3,7 @@
 import json
 from urllib.parse import unquote_to_bytes
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 JSON_NUL = b"\\u0000"
@@ -21,9 +21,12 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self.carries_nul(request):
-            return HttpResponseBadRequest(_("请求中含有不允许的空字符 (NUL)。"), content_type="text/plain; charset=utf-8")
-        return self.get_response(request)
+        if not self.carries_nul(request):
+            return self.get_response(request)
+        message = _("请求中含有不允许的空字符 (NUL)。")
+        if request.content_type == "application/json":  # answered the way JSON endpoints answer errors
+            return JsonResponse({"error": message}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
     @staticmethod
     def carries_nul(request):

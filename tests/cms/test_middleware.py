@@ -17,8 +17,9 @@ def test_nul_in_the_path_or_query_is_a_bad_request(client, url):
 def test_nul_in_a_json_body_is_a_bad_request(client, superuser):
     client.force_login(superuser)
     body = json.dumps({"filename": "a\x00.mp4", "size": 100, "title": "标题"})
-    response = client.post("/admin/videos/upload/start/", body, content_type="application/json")
+    response = client.post("/admin/video-uploads/start/", body, content_type="application/json")
     assert response.status_code == 400
+    assert "NUL" in response.json()["error"]
 
 
 def test_an_escaped_backslash_u0000_text_is_not_a_nul(client):
