@@ -9,7 +9,7 @@ class ColumnsConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Page, PageViewRestriction, Site
+        from wagtail.models import Page, PageLogEntry, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from media_center.models import Video
@@ -17,9 +17,10 @@ class ColumnsConfig(AppConfig):
         from . import caching
         from .models import ArticlePage, SiteSettings
         from .models.pages import on_article_moved
-        from .publishing import make_article_videos_public, withdraw_restricted_videos
+        from .publishing import make_article_videos_public, mark_unreviewed_publication, withdraw_restricted_videos
 
         page_published.connect(make_article_videos_public, sender=ArticlePage)
+        post_save.connect(mark_unreviewed_publication, sender=PageLogEntry)
         page_published.connect(caching.on_page_changed)
         page_unpublished.connect(caching.on_page_changed)
         post_delete.connect(caching.on_page_changed, sender=Page)

@@ -59,3 +59,29 @@ def withdraw_videos_under(section):
     for video in Video.objects.filter(pk__in=video_ids - still_shown, is_public=True):
         video.is_public = False
         video.save(update_fields=["is_public"])
+
+
+UNREVIEWED_PUBLICATION = "columns.publish_unreviewed"
+PUBLICATIONS = ("wagtail.publish", "wagtail.publish.scheduled")
+
+
+def mark_unreviewed_publication(sender, instance, created, **kwargs):
+    """An article that goes live without having passed 三审 (an administrator's urgent correction) is
+    marked 未经三审发布 in its history, under the name of whoever published or scheduled it.
+
+    Publications by nobody (the demo loader, imports) are not editorial decisions and are not marked.
+    """
+    from wagtail.log_actions import log
+
+    from .models import ArticlePage
+    from .review import passed_review
+
+    if not created or instance.action not in PUBLICATIONS or instance.content_type.model_class() is not ArticlePage:
+        return
+    publisher = instance.user
+    if instance.action == "wagtail.publish.scheduled":
+        scheduling = type(instance).objects.filter(revision_id=instance.revision_id, action="wagtail.publish.schedule").last()
+        publisher = scheduling and scheduling.user
+    if publisher is None or passed_review(instance.revision):
+        return
+    log(instance=instance.page.specific, action=UNREVIEWED_PUBLICATION, user=publisher, revision=instance.revision)

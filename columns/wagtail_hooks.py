@@ -6,9 +6,12 @@ from wagtail.models import WorkflowState
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_views import ArticleViewSet, tell_review_outcome
 from .content_checks import article_texts, find_typos
 from .dashboard import add_panels
-from .models import ArticlePage, CommonTypo, SensitiveWord
+from .models import ArticlePage, CommonTypo, GroupReviewTask, SensitiveWord
+from .publishing import UNREVIEWED_PUBLICATION
+from .review import follow_latest_revision
 
 
 class SensitiveWordViewSet(SnippetViewSet):
@@ -36,6 +39,16 @@ register_snippet(ContentCheckViewSetGroup)
 hooks.register("construct_homepage_panels", add_panels)
 
 
+@hooks.register("register_admin_viewset")
+def register_article_viewset():
+    return ArticleViewSet()
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    actions.register_action(UNREVIEWED_PUBLICATION, gettext_lazy("未经三审发布"), gettext_lazy("未经三审发布"))
+
+
 @hooks.register("after_create_page")
 @hooks.register("after_edit_page")
 def warn_about_typos(request, page):
@@ -47,26 +60,26 @@ def warn_about_typos(request, page):
 
 
 @hooks.register("before_edit_page")
-def warn_reviewers_about_sensitive_words(request, page):
-    """Why 通过 is missing: the article in review holds a word that was added to the list since."""
-    task = page.current_workflow_task
-    if request.method != "GET" or task is None or not hasattr(task.specific, "sensitive_words_in"):
+def tell_reviewers_why_they_cannot_approve(request, page):
+    """Why 通过 is missing: the article holds a word added to the list since, or this reviewer may not pass the step."""
+    task_state = page.current_workflow_task_state
+    if request.method != "GET" or task_state is None or not isinstance(task_state.task.specific, GroupReviewTask):
         return
-    hits = task.specific.sensitive_words_in(page)
+    task = task_state.task.specific
+    hits = task.sensitive_words_in(page)
     if hits:
         messages.error(request, _("含有敏感词，不能通过：%s。请退回修改。") % "；".join(hit.describe() for hit in hits))
+    elif task.is_reviewer(request.user) and not task.may_approve(task_state, request.user):
+        messages.info(request, _("三审须由三位不同的人完成：你是本稿作者、在审核中修改过本稿或已通过本轮另一步审核，不能通过“%s”。") % task.name)
 
 
 @hooks.register("after_edit_page")
 def send_edited_page_back_to_first_review(request, page):
-    """An edit during review must be looked at again from 初审, not only by the step it happened at."""
+    """An edit during review must be looked at again from 初审, not only by the step it happened at;
+    a save that changed nothing is no edit."""
     state = page.current_workflow_state
-    if state is None or state.status != WorkflowState.STATUS_IN_PROGRESS:
+    if state is None or state.status != WorkflowState.STATUS_IN_PROGRESS or state.current_task_state is None:
         return
     current = state.current_task_state
-    if current is None or current.revision_id == page.latest_revision_id:
-        return
-    # Approvals count only for the latest revision, so the workflow restarts at its first step.
-    current.cancel(user=request.user, comment=_("稿件在审核中被修改，重新从第一步审核。"))
-    state.refresh_from_db()
-    messages.info(request, _("稿件已修改，已退回“%s”重新审核。") % state.current_task_state.task.name)
+    if follow_latest_revision(current, request.user):
+        tell_review_outcome(request, current)

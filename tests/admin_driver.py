@@ -11,6 +11,8 @@ ACTIONS = {
     "draft": {},
     "submit": {"action-submit": "1"},
     "publish": {"action-publish": "1"},
+    # 通过 in the edit page's save menu: the form is saved along with the approval.
+    "approve": {"action-workflow-action": "1", "workflow-action-name": "approve"},
 }
 
 

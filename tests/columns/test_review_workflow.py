@@ -77,10 +77,114 @@ def test_reviewer_who_changes_and_approves_in_one_go_sends_it_back_instead(staff
     article = submitted_article(staff, series)
     staff["first"].approve(article)
 
-    staff["second"].edit(article, summary="复审顺手改了摘要", **{"action-workflow-action": "1", "workflow-action-name": "approve"})
+    staff["second"].edit(article, action="approve", summary="复审顺手改了摘要")
 
     assert current_step(article) == "初审"
     assert ArticlePage.objects.get(pk=article.pk).get_latest_revision().user.username == "fushen"
+
+
+def test_approving_on_the_edit_page_without_a_change_passes_the_step(staff, series):
+    article = submitted_article(staff, series)
+
+    staff["first"].edit(article, action="approve")
+    assert current_step(article) == "复审"
+    staff["second"].edit(article, action="approve")
+    assert current_step(article) == "终审"
+
+
+def test_approving_on_the_edit_page_lands_a_reviewer_on_the_dashboard_not_the_page_tree(staff, series):
+    article = submitted_article(staff, series)
+
+    response = staff["first"].edit(article, action="approve")
+
+    assert response.get("Location") == "/admin/"
+    dashboard = staff["first"].client.get("/admin/").content.decode()
+    assert "已通过初审，已转复审" in dashboard
+    assert "没有权限" not in dashboard
+
+
+def test_saving_without_a_change_during_review_keeps_the_step(staff, series):
+    article = submitted_article(staff, series)
+    staff["first"].approve(article)
+
+    staff["second"].edit(article, action="draft")
+    assert current_step(article) == "复审"
+    staff["second"].approve(article)
+    assert current_step(article) == "终审"
+
+
+def test_one_person_in_all_three_groups_passes_only_one_step(staff, series, make_staff):
+    from django.test import Client
+
+    article = submitted_article(staff, series)
+    everything = PageEditor(Client(), make_staff("quanneng", roles=["初审", "复审", "终审"]))
+
+    everything.approve(article)
+    assert current_step(article) == "复审"
+    response = everything.approve(article)
+
+    assert response.status_code == 403
+    assert current_step(article) == "复审"
+    staff["second"].approve(article)
+    everything.approve(article)
+    assert current_step(article) == "终审"
+
+
+def test_wagtails_awaiting_my_review_leaves_out_what_the_reviewer_may_not_pass(staff, series, make_staff):
+    from django.test import Client
+
+    article = submitted_article(staff, series)
+    everything = make_staff("quanneng", roles=["初审", "复审", "终审"])
+    assert TaskState.objects.reviewable_by(everything).count() == 1
+
+    PageEditor(Client(), everything).approve(article)
+
+    assert not TaskState.objects.reviewable_by(everything).exists()
+    assert TaskState.objects.reviewable_by(staff["second"].user).count() == 1
+
+
+def test_editor_who_is_also_a_reviewer_cannot_pass_their_own_article_saved_last_by_someone_else(staff, series, make_staff):
+    from django.test import Client
+
+    author = PageEditor(Client(), make_staff("bianji2", roles=["初审"], columns=["laodongmei"]))
+    author.add_article(series, action="submit", title="自己写的稿件")
+    article = ArticlePage.objects.get(title="自己写的稿件")
+    staff["first"].edit(article, action="draft", summary="初审补充了摘要")
+    article.refresh_from_db()
+    assert article.get_latest_revision().user.username == "chushen"
+
+    response = author.approve(article)
+
+    assert response.status_code == 403
+    assert current_step(article) == "初审"
+
+
+def test_reviewer_who_changed_the_article_cannot_pass_a_later_step(staff, series, make_staff):
+    from django.test import Client
+
+    article = submitted_article(staff, series)
+    staff["first"].approve(article)
+    staff["second"].edit(article, action="draft", summary="复审改了摘要")  # back to 初审
+    staff["first"].edit(article, action="draft", summary="初审又改了摘要")  # saved last by someone else
+    PageEditor(Client(), make_staff("chushen2", roles=["初审"])).approve(article)
+    assert current_step(article) == "复审"
+
+    response = staff["second"].approve(article)
+
+    assert response.status_code == 403
+    assert current_step(article) == "复审"
+
+
+def test_the_edit_page_tells_a_reviewer_why_they_cannot_approve(staff, series, make_staff):
+    from django.test import Client
+
+    article = submitted_article(staff, series)
+    both = PageEditor(Client(), make_staff("chufushen", roles=["初审", "复审"]))
+    both.approve(article)
+
+    html = both.client.get(f"/admin/pages/{article.pk}/edit/").content.decode()
+
+    assert "三审须由三位不同的人完成" in html
 
 
 def test_another_member_of_the_same_group_can_approve_the_edited_revision(staff, series, make_staff):
@@ -243,3 +347,52 @@ def test_scheduling_and_unpublishing_are_in_the_history_with_who(staff, series, 
     assert ("wagtail.publish.schedule", "zhongshen") in entries
     assert ("wagtail.publish.scheduled", None) in entries
     assert ("wagtail.unpublish", "chief") in entries
+
+
+def unreviewed_publications(article):
+    return [(entry.user.username if entry.user else None) for entry in PageLogEntry.objects.filter(page=article, action="columns.publish_unreviewed")]
+
+
+def test_an_administrator_still_publishes_directly_and_it_is_marked_in_the_history(make_staff, series):
+    from django.test import Client
+
+    administrator = PageEditor(Client(), make_staff("guanli", roles=["管理员"]))
+    administrator.add_article(series, action="publish", title="紧急更正")
+    article = ArticlePage.objects.get(title="紧急更正")
+
+    assert article.live
+    assert unreviewed_publications(article) == ["guanli"]
+    assert "未经三审发布" in administrator.client.get(f"/admin/pages/{article.pk}/history/").content.decode()
+
+
+def test_only_a_persons_publication_without_three_reviews_is_marked(staff, series, make_staff):
+    from django.test import Client
+
+    from tests.factories import ArticlePageFactory
+
+    reviewed = submitted_article(staff, series)
+    for step in ("first", "second", "final"):
+        staff[step].approve(reviewed)
+    loaded_by_a_script = ArticlePageFactory(parent=series)
+    PageEditor(Client(), make_staff("guanli", roles=["管理员"])).add_article(series, action="publish", title="紧急更正")
+
+    marked = PageLogEntry.objects.filter(action="columns.publish_unreviewed").values_list("page__title", flat=True)
+    assert ArticlePage.objects.get(pk=reviewed.pk).live and loaded_by_a_script.live
+    assert list(marked) == ["紧急更正"]
+
+
+def test_a_direct_publication_scheduled_by_an_administrator_is_marked_when_it_goes_live(make_staff, series):
+    from django.test import Client
+
+    go_live = timezone.localtime() + timedelta(hours=2)
+    administrator = PageEditor(Client(), make_staff("guanli", roles=["管理员"]))
+    administrator.add_article(series, action="publish", title="定时更正", go_live_at=go_live.strftime("%Y-%m-%d %H:%M"))
+    article = ArticlePage.objects.get(title="定时更正")
+    assert unreviewed_publications(article) == []
+
+    with time_machine.travel(go_live + timedelta(seconds=30)):
+        run_due_publications()
+
+    assert ArticlePage.objects.get(pk=article.pk).live
+    assert unreviewed_publications(article) == ["guanli"]
+
