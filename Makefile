@@ -8,7 +8,7 @@ WEB_PORT ?= 8000
 SITE_URL ?= http://$(WEB_HOST):$(WEB_PORT)
 export WEB_HOST WEB_PORT SITE_URL
 
-.PHONY: run test bench install system-packages setup clean
+.PHONY: run test lint bench install system-packages setup clean
 
 $(VENV)/.installed-runtime: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -54,6 +54,12 @@ test: $(VENV)/.installed-test static/vendor/hls.min.js
 	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium \
 		/usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
 	$(PY) -m pytest
+
+# Lint, format and migrations, as CI checks them first (`ruff format .` fixes the formatting).
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 bench: $(VENV)/.installed-test static/vendor/hls.min.js system-packages
 	scripts/system-packages.sh wrk:wrk

@@ -43,11 +43,7 @@ REDIS_DB = 14
 SEARCH_QUERIES = ["招聘会", "劳动模范", "工人文化宫", "直播荐岗", "技能培训", "安全生产", "女职工", "困难职工", "新能源", "职工书屋"]
 SEARCH_REPEATS = 3 if QUICK else 10
 
-WORDS = (
-    "职工 劳动模范 工匠 车间 焊工 电工 技能培训 工人文化宫 招聘会 直播荐岗 岗位 企业 新能源 安全生产 女职工 "
-    "困难职工 慰问 帮扶 工会 夜校 读书会 职工书屋 书法 摄影 展览 比赛 维权 法律援助 劳动合同 户外劳动者 驿站 "
-    "春节 五一 表彰 创新工作室 技术攻关 志愿服务 健身 婚恋 交友 普惠 文化 宣讲 课堂 讲座 社区 园区 煤矿 制造"
-).split()
+WORDS = ["职工", "劳动模范", "工匠", "车间", "焊工", "电工", "技能培训", "工人文化宫", "招聘会", "直播荐岗", "岗位", "企业", "新能源", "安全生产", "女职工", "困难职工", "慰问", "帮扶", "工会", "夜校", "读书会", "职工书屋", "书法", "摄影", "展览", "比赛", "维权", "法律援助", "劳动合同", "户外劳动者", "驿站", "春节", "五一", "表彰", "创新工作室", "技术攻关", "志愿服务", "健身", "婚恋", "交友", "普惠", "文化", "宣讲", "课堂", "讲座", "社区", "园区", "煤矿", "制造"]
 
 
 # --- the child: fills and measures one database from inside Django ------------------------------
@@ -63,7 +59,7 @@ def django_setup():
 def vocabulary(size=20_000):
     """jieba's own dictionary: its most frequent words with their frequencies, so generated text has
     the long-tailed word counts of real Chinese rather than a handful of words in every article."""
-    from columns.search import tokenizer
+    from core.search.backend import tokenizer
 
     words = sorted(((word, freq) for word, freq in tokenizer().FREQ.items() if freq and 2 <= len(word) <= 4), key=lambda item: -item[1])
     words = words[:size]

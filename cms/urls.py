@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+
 def ping(request):
     """Liveness for a load balancer: answers without touching the database (and is the benchmark's ceiling)."""
     return HttpResponse("ok", content_type="text/plain")

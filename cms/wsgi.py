@@ -7,6 +7,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 application = get_wsgi_application()
 
 # jieba's dictionaries take about 0.6 s to load: at start-up, not in the first reader's search.
-from columns.search import tokenizer  # noqa: E402
+from core.search.backend import tokenizer  # noqa: E402
 
 tokenizer()

@@ -12,24 +12,28 @@ class ColumnsConfig(AppConfig):
         from wagtail.models import Page, PageLogEntry, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from media_center.models import Video
+        from core import scheduler
 
-        from . import caching
+        from . import cache_rules
         from .models import ArticlePage, SiteSettings
         from .models.pages import on_article_moved
         from .publishing import make_article_videos_public, mark_unreviewed_publication, withdraw_restricted_videos
+        from .roles import grant_editorial_permissions
+        from .scheduling import publish_due
 
         page_published.connect(make_article_videos_public, sender=ArticlePage)
         post_save.connect(mark_unreviewed_publication, sender=PageLogEntry)
-        page_published.connect(caching.on_page_changed)
-        page_unpublished.connect(caching.on_page_changed)
-        post_delete.connect(caching.on_page_changed, sender=Page)
+        page_published.connect(cache_rules.on_page_changed)
+        page_unpublished.connect(cache_rules.on_page_changed)
+        post_delete.connect(cache_rules.on_page_changed, sender=Page)
         post_page_move.connect(on_article_moved, sender=ArticlePage)
-        post_page_move.connect(caching.on_page_moved)
-        post_save.connect(caching.on_video_saved, sender=Video)
-        post_save.connect(caching.on_site_settings_saved, sender=SiteSettings)
-        post_save.connect(caching.on_view_restriction_changed, sender=PageViewRestriction)
+        post_page_move.connect(cache_rules.on_page_moved)
+        post_save.connect(cache_rules.on_site_settings_saved, sender=SiteSettings)
+        post_save.connect(cache_rules.on_view_restriction_changed, sender=PageViewRestriction)
         post_save.connect(withdraw_restricted_videos, sender=PageViewRestriction)  # after the bump above
-        post_delete.connect(caching.on_view_restriction_changed, sender=PageViewRestriction)
-        post_save.connect(caching.on_site_changed, sender=Site)
-        post_delete.connect(caching.on_site_changed, sender=Site)
+        post_delete.connect(cache_rules.on_view_restriction_changed, sender=PageViewRestriction)
+        post_save.connect(cache_rules.on_site_changed, sender=Site)
+        post_delete.connect(cache_rules.on_site_changed, sender=Site)
+
+        grant_editorial_permissions()
+        scheduler.register("publish_due", publish_due)

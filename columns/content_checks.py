@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import ahocorasick_rs
 from django.db.models import Count, Max
 from django.utils.html import strip_tags
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from wagtail.fields import StreamField
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,29 @@ class WordScanner:
         return hits
 
 
-def article_texts(title, subtitle, summary, body):
-    """The parts of an article a reader sees, each labelled the way an editor would look for it."""
-    texts = [(_("标题"), title or ""), (_("副标题"), subtitle or ""), (_("摘要"), summary or "")]
-    for number, block in enumerate(body or [], start=1):
-        content = " ".join(block.block.get_searchable_content(block.value))
-        texts.append((_("正文第%(number)d块（%(kind)s）") % {"number": number, "kind": block.block.label}, strip_tags(content)))
+def checked_texts(page_model, values):
+    """The texts of a page that the word lists check, each labelled the way an editor would look for it.
+
+    Any page type takes part by naming its fields in `checked_fields`; `values` maps those names to
+    what is being checked (a form's cleaned data, a revision's content). A StreamField is checked
+    block by block.
+    """
+    texts = []
+    for name in page_model.checked_fields:
+        field, value = page_model._meta.get_field(name), values.get(name)
+        if isinstance(field, StreamField):
+            for number, block in enumerate(value or [], start=1):
+                where = _("%(field)s第%(number)d块（%(kind)s）") % {"field": field.verbose_name, "number": number, "kind": block.block.label}
+                texts.append((where, strip_tags(" ".join(block.block.get_searchable_content(block.value)))))
+        else:
+            texts.append((str(capfirst(field.verbose_name)), value or ""))
     return [(where, text) for where, text in texts if text]
+
+
+def page_texts(page):
+    """The checked texts of a page object (a live page, a revision's content); none for a page type without checks."""
+    fields = getattr(type(page), "checked_fields", ())
+    return checked_texts(type(page), {name: getattr(page, name) for name in fields}) if fields else []
 
 
 class _CachedScanner:

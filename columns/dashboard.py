@@ -9,10 +9,11 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.models import Page, PageLogEntry, Revision, TaskState, WorkflowState
 
+from core.roles import ADMINISTRATOR, FINAL_REVIEW
+
 from .models import ArticlePage, GroupReviewTask
 from .publishing import UNREVIEWED_PUBLICATION
 from .review import excluded_from, reviewers_of
-from .roles import ADMINISTRATOR, FINAL_REVIEW
 
 PANEL_ROWS = 10
 

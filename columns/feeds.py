@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
-from .caching import depends_on, page_tag
-from .context_processors import site_name
-from .models import ArticlePage, ColumnPage, article_listing
+from core.context_processors import site_name
+from core.page_cache import depends_on, page_tag
+
+from .listings import article_listing
+from .models import ArticlePage, ColumnPage
 
 FEED_ITEMS = 30
 

@@ -1,120 +1,36 @@
-"""Who does what: the six roles, the per-column editor groups and the 三审 workflow.
+"""Who does what in the editorial work: the roles' grants, the per-column editor groups and 三审.
 
-The role groups and their site-wide permissions come from a data migration. What hangs on pages
-(per-column grants, the administrators' grant on the home page, the workflow's assignment) can
-only exist once the page tree does, so `ensure_editorial_setup` adds it after the taxonomy sync.
-Both are idempotent.
+The role groups and their site-wide grants are synced after every migrate (core.roles). What hangs
+on pages (per-column grants, the administrators' grant on the home page, the workflow's
+assignment) can only exist once the page tree does, so `ensure_editorial_setup` adds it after the
+taxonomy sync. Both are idempotent.
 """
 
 from django.db import transaction
 
-EDITOR = "编辑"
-FIRST_REVIEW = "初审"
-SECOND_REVIEW = "复审"
-FINAL_REVIEW = "终审"
-VIDEO = "视频"
-ADMINISTRATOR = "管理员"
+from core.roles import ADMINISTRATOR, EDITOR, FINAL_REVIEW, FIRST_REVIEW, REVIEW_STEPS, ROLES, SECOND_REVIEW, VIDEO, grant
 
-REVIEW_STEPS = (FIRST_REVIEW, SECOND_REVIEW, FINAL_REVIEW)
 REVIEW_WORKFLOW = "三审"
 COLUMN_EDITOR_GROUP = EDITOR + "@{slug}"
 WAGTAIL_DEFAULT_WORKFLOW = "Moderators approval"
 WAGTAIL_DEFAULT_GROUPS = ("Editors", "Moderators")
-
-# Site-wide permissions per role, as "app_label.codename".
-ROLE_PERMISSIONS = {
-    EDITOR: ["wagtailadmin.access_admin", "media_center.view_video"],
-    FIRST_REVIEW: ["wagtailadmin.access_admin", "media_center.view_video"],
-    SECOND_REVIEW: ["wagtailadmin.access_admin", "media_center.view_video"],
-    FINAL_REVIEW: ["wagtailadmin.access_admin", "media_center.view_video", "stats.view_dailycount"],
-    VIDEO: ["wagtailadmin.access_admin", "media_center.add_video", "media_center.change_video", "media_center.view_video"],
-    ADMINISTRATOR: [
-        "wagtailadmin.access_admin",
-        "media_center.add_video",
-        "media_center.change_video",
-        "media_center.delete_video",
-        "media_center.view_video",
-        "columns.manage_taxonomy",
-        "columns.change_sitesettings",
-        "stats.view_dailycount",
-        "columns.add_sensitiveword",
-        "columns.change_sensitiveword",
-        "columns.delete_sensitiveword",
-        "columns.add_commontypo",
-        "columns.change_commontypo",
-        "columns.delete_commontypo",
-        "auth.add_user",
-        "auth.change_user",
-        "auth.delete_user",
-        "auth.change_group",
-        "wagtailcore.add_workflow",
-        "wagtailcore.change_workflow",
-        "wagtailcore.add_task",
-        "wagtailcore.change_task",
-    ],
-}
-
-# Image and document permissions are granted on the root collection, as Wagtail checks them there.
-ROLE_COLLECTION_PERMISSIONS = {
-    EDITOR: ["wagtailimages.add_image", "wagtailimages.choose_image", "wagtaildocs.add_document", "wagtaildocs.choose_document"],
-    FIRST_REVIEW: ["wagtailimages.choose_image", "wagtaildocs.choose_document"],
-    SECOND_REVIEW: ["wagtailimages.choose_image", "wagtaildocs.choose_document"],
-    FINAL_REVIEW: ["wagtailimages.choose_image", "wagtaildocs.choose_document"],
-    VIDEO: ["wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image"],
-    ADMINISTRATOR: [
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.delete_image",
-        "wagtailimages.choose_image",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.delete_document",
-        "wagtaildocs.choose_document",
-    ],
-}
-
 COLUMN_EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 ADMINISTRATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page")
 
 
-def grant_role_permissions(apps):
-    """The body of the role data migrations: create the permissions migrated so far, then the groups."""
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after all migrations ran; a fresh database needs them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    create_role_groups(
-        apps.get_model("auth", "Group"),
-        apps.get_model("auth", "Permission"),
-        apps.get_model("wagtailcore", "Collection"),
-        apps.get_model("wagtailcore", "GroupCollectionPermission"),
-    )
-
-
-def create_role_groups(group_model, permission_model, collection_model, collection_permission_model):
-    """Used by data migrations with historical models, and safe to call again: each app's migration
-    calls it once its own permissions exist, and what does not exist yet is skipped."""
-    root_collection = collection_model.objects.filter(depth=1).first()
-    for role, permissions in ROLE_PERMISSIONS.items():
-        group, _ = group_model.objects.get_or_create(name=role)
-        group.permissions.add(*_permissions(permission_model, permissions))
-        if root_collection is None:
-            continue
-        for permission in _permissions(permission_model, ROLE_COLLECTION_PERMISSIONS[role]):
-            collection_permission_model.objects.get_or_create(
-                group=group, collection=root_collection, permission=permission
-            )
-
-
-def _permissions(permission_model, dotted_names):
-    found = []
-    for dotted in dict.fromkeys(dotted_names):
-        app_label, codename = dotted.split(".")
-        found += permission_model.objects.filter(content_type__app_label=app_label, codename=codename)
-    return found
+def grant_editorial_permissions():
+    """What the admin and the editorial models need per role (core.roles syncs it after migrate)."""
+    grant(ROLES, "wagtailadmin.access_admin")
+    grant([ADMINISTRATOR], "columns.manage_taxonomy", "columns.change_sitesettings")
+    grant([ADMINISTRATOR], *(f"columns.{action}_{model}" for action in ("add", "change", "delete") for model in ("sensitiveword", "commontypo")))
+    grant([ADMINISTRATOR], "auth.add_user", "auth.change_user", "auth.delete_user", "auth.change_group")
+    grant([ADMINISTRATOR], "wagtailcore.add_workflow", "wagtailcore.change_workflow", "wagtailcore.add_task", "wagtailcore.change_task")
+    choose = ("wagtailimages.choose_image", "wagtaildocs.choose_document")
+    grant([EDITOR, FIRST_REVIEW, SECOND_REVIEW, FINAL_REVIEW, ADMINISTRATOR], *choose, on_collections=True)
+    grant([EDITOR, ADMINISTRATOR], "wagtailimages.add_image", "wagtaildocs.add_document", on_collections=True)
+    grant([VIDEO], "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image", on_collections=True)
+    grant([ADMINISTRATOR], "wagtailimages.change_image", "wagtailimages.delete_image", on_collections=True)
+    grant([ADMINISTRATOR], "wagtaildocs.change_document", "wagtaildocs.delete_document", on_collections=True)
 
 
 @transaction.atomic
@@ -171,7 +87,7 @@ def assign_roles(user, roles=(), column_slugs=(), replace_columns=False):
 
     from .models import ColumnPage
 
-    unknown_roles = sorted(set(roles) - set(ROLE_PERMISSIONS))
+    unknown_roles = sorted(set(roles) - set(ROLES))
     columns = list(ColumnPage.objects.filter(slug__in=column_slugs))
     unknown_columns = sorted(set(column_slugs) - {column.slug for column in columns})
     if unknown_roles or unknown_columns:

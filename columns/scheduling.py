@@ -1,14 +1,14 @@
 """One scheduler run: publish what is due and take down what has expired, once across all machines."""
 
-import os
-import socket
 from dataclasses import dataclass
 
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page, Revision
 
-from .models import SchedulerLease
+from core.models import SchedulerLease
+from core.scheduler import scheduler_identity
 
 LEASE_NAME = "publish_scheduled"
 
@@ -17,10 +17,6 @@ LEASE_NAME = "publish_scheduled"
 class ScheduledRun:
     published: int
     expired: int
-
-
-def scheduler_identity():
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def run_due_publications(holder=None):
@@ -38,3 +34,13 @@ def run_due_publications(holder=None):
         return run
     finally:
         SchedulerLease.release(LEASE_NAME, holder)
+
+
+def publish_due():
+    """The scheduler's job (registered in ColumnsConfig.ready): what it did, for the scheduler's output."""
+    run = run_due_publications()
+    if run is None:
+        return _("另一个调度进程正在运行，定时发布本轮跳过。")
+    if run.published or run.expired:
+        return _("定时任务：发布 %(published)d 项，下线 %(expired)d 项。") % {"published": run.published, "expired": run.expired}
+    return ""

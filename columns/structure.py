@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from wagtail.models import Page
 
-from .caching import HeldUntilChanged
+from core.page_cache import HeldUntilChanged
+
 from .tree import COLUMN_DEPTH, SERIES_DEPTH, ancestor_path
 
 held = HeldUntilChanged("site")

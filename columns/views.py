@@ -8,19 +8,20 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
-
-from media_center.models import Video
-
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.models import Page
 
-from . import search as chinese_search
-from .caching import depends_on
-from .context_processors import site_url
-from .models import ArticlePage, article_listing, paginate
+from core.context_processors import site_url
+from core.page_cache import depends_on
+from core.pagination import paginate
+from core.search import backend as chinese_search
+from core.visibility import ReadablePageQuerySet
+from media_center.models import Video
+
+from .listings import article_listing
+from .models import ArticlePage
 from .structure import breadcrumb, site_structure
-from .visibility import ReadablePageQuerySet
 
 MAX_QUERY_LENGTH = 100
 SEARCH_VIDEOS = 4

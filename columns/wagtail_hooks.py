@@ -7,9 +7,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .admin_views import ArticleViewSet, tell_review_outcome
-from .content_checks import article_texts, find_typos
+from .content_checks import find_typos, page_texts
 from .dashboard import add_panels
-from .models import ArticlePage, CommonTypo, GroupReviewTask, SensitiveWord
+from .models import CommonTypo, GroupReviewTask, SensitiveWord
 from .publishing import UNREVIEWED_PUBLICATION
 from .review import follow_latest_revision
 
@@ -52,9 +52,7 @@ def register_review_log_actions(actions):
 @hooks.register("after_create_page")
 @hooks.register("after_edit_page")
 def warn_about_typos(request, page):
-    if not isinstance(page, ArticlePage):
-        return
-    hits = find_typos(article_texts(page.title, page.subtitle, page.summary, page.body))
+    hits = find_typos(page_texts(page))
     if hits:
         messages.warning(request, _("可能有错别字：%s") % "；".join(hit.describe() for hit in hits))
 

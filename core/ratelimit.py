@@ -5,7 +5,7 @@ A burst across a window's edge may pass up to twice the limit; in exchange a req
 cache calls and Retry-After is exact. Identities (addresses, user names) are hashed with the secret key
 before they become cache keys, so the cache holds none of them.
 
-A cache may be unreachable: `cms.cache.ReusingRedisCache` treats a Redis outage as a miss and says so
+A cache may be unreachable: `core.cache_backends.ReusingRedisCache` treats a Redis outage as a miss and says so
 through `reachable()`; other backends are always reachable. A limit then lets everything through
 (`fail_open=True`, the default: reads must still be counted while Redis is down) or refuses everything
 (`fail_open=False`, for a login whose passwords must not become guessable because Redis is down).

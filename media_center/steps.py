@@ -16,7 +16,7 @@ from . import storage
 from .ffmpeg import playlists
 from .ffmpeg.audio import encode_audio
 from .ffmpeg.chunks import split_into_chunks
-from .ffmpeg.ladder import AUDIO_KBPS, LADDER, output_frame_rate, output_size, ladder_command, rungs_for
+from .ffmpeg.ladder import AUDIO_KBPS, LADDER, ladder_command, output_frame_rate, output_size, rungs_for
 from .ffmpeg.probe import MAX_DURATION_SECONDS, check_duration, probe
 from .ffmpeg.runner import run
 from .ffmpeg.stitch import stitch_mp4, write_concat_list

@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from columns.caching import depends_on
+from core.page_cache import depends_on
 
 from . import playback, storage
 from .chapters import chapters_vtt

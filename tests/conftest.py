@@ -9,6 +9,18 @@ from tests.factories import UserFactory
 from tests.media import generate_video
 
 
+def pytest_collection_modifyitems(config, items):
+    """CI runs the suite on SQLite, then on PostgreSQL: what the engine cannot change runs in the first pass only."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        return
+    skip = pytest.mark.skip(reason="does not depend on the database engine: run in the SQLite pass")
+    for item in items:
+        if item.get_closest_marker("once"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the database and the fixed page tree once per run; each test then runs in a rolled-back transaction."""
@@ -26,16 +38,16 @@ def rebuild_site():
     from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
     from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Collection, GroupCollectionPermission, Locale, Page
+    from wagtail.models import Collection, Locale, Page
 
-    from columns.roles import create_role_groups
+    from core.roles import sync_role_groups
 
     Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     if not Page.objects.filter(depth=1).exists():
         Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
     if not Collection.objects.exists():
         Collection.add_root(name="Root")
-    create_role_groups(Group, Permission, Collection, GroupCollectionPermission)
+    sync_role_groups()
     sync_taxonomy()
     ensure_editorial_setup()
 
@@ -129,6 +141,6 @@ def cover_image(db):
 @pytest.fixture(autouse=True)
 def values_held_per_process_start_over():
     """Tests roll back the database without bumping any cache tag: nothing read in one may be reused in the next."""
-    from columns.caching import forget_process_state
+    from core.page_cache import forget_process_state
 
     forget_process_state()

@@ -83,18 +83,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "cms.middleware.RefuseNulMiddleware",
+    "core.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "columns.caching.PageCacheMiddleware",
+    "core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "columns.middleware.HeldSiteMiddleware",
-    "columns.middleware.PageNumberMiddleware",
+    "core.site_middleware.HeldSiteMiddleware",
+    "core.pagination.PageNumberMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -114,7 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "columns.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -197,13 +197,13 @@ TASKS = {
 # so a page published by the scheduler leaves no stale copy in the web process.
 CACHES = {
     "default": {
-        "BACKEND": "cms.cache.BoundedFileBasedCache",  # culled by the scheduler, not in requests
+        "BACKEND": "core.cache_backends.BoundedFileBasedCache",  # culled by the scheduler, not in requests
         "LOCATION": str(VAR_DIR / "cache"),
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
     # Counting reads (stats/counting.py) writes a few keys per reader: apart, they never push out the pages.
     "counting": {
-        "BACKEND": "cms.cache.BoundedFileBasedCache",
+        "BACKEND": "core.cache_backends.BoundedFileBasedCache",
         "LOCATION": str(VAR_DIR / "cache-counting"),
         "OPTIONS": {"MAX_ENTRIES": 50_000},
     },
@@ -225,7 +225,7 @@ WAGTAIL_SITE_NAME = "工会融媒体中心"
 # The public base URL (https://news.example.cn): QR codes and shared addresses are built from it.
 SITE_URL = os.environ.get("SITE_URL", "")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "columns.search"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "core.search.backend"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"

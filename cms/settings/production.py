@@ -28,7 +28,7 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 
 if os.environ.get("REDIS_URL"):
     redis_cache = {
-        "BACKEND": "cms.cache.ReusingRedisCache",
+        "BACKEND": "core.cache_backends.ReusingRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         # A stalled Redis must not stall every page: past this, cms.cache treats it as a miss.
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

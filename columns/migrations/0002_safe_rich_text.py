@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='articlepage',
             name='body',
-            field=wagtail.fields.StreamField([('paragraph', 0), ('image', 3), ('gallery', 6), ('quote', 9), ('embed', 10)], blank=True, block_lookup={0: ('columns.blocks.SafeRichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'ol', 'ul', 'link', 'hr'], 'label': '正文'}), 1: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': '图片'}), 2: ('wagtail.blocks.CharBlock', (), {'label': '图片说明', 'max_length': 200, 'required': False}), 3: ('wagtail.blocks.StructBlock', [[('image', 1), ('caption', 2)]], {}), 4: ('wagtail.blocks.CharBlock', (), {'label': '组图标题', 'max_length': 100, 'required': False}), 5: ('wagtail.blocks.ListBlock', (3,), {'label': '图片', 'min_num': 2}), 6: ('wagtail.blocks.StructBlock', [[('title', 4), ('images', 5)]], {}), 7: ('wagtail.blocks.TextBlock', (), {'label': '引文'}), 8: ('wagtail.blocks.CharBlock', (), {'label': '出处', 'max_length': 100, 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('text', 7), ('attribution', 8)]], {}), 10: ('wagtail.embeds.blocks.EmbedBlock', (), {'help_text': '视频或微博等外部链接', 'icon': 'media', 'label': '外部嵌入'})}, verbose_name='正文'),
+            field=wagtail.fields.StreamField([], blank=True, block_lookup={}),
         ),
     ]

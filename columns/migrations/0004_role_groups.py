@@ -1,12 +1,6 @@
-"""Create the six role groups (编辑, 初审, 复审, 终审, 视频, 管理员) with their site-wide permissions."""
+"""Create the six role groups (编辑, 初审, 复审, 终审, 视频, 管理员) with their site-wide permissions. Kept empty: the groups are now synced after every migrate (core.roles)."""
 
 from django.db import migrations
-
-from columns.roles import grant_role_permissions
-
-
-def create_groups(apps, schema_editor):
-    grant_role_permissions(apps)
 
 
 class Migration(migrations.Migration):
@@ -19,4 +13,4 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
-    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]
+    operations = []

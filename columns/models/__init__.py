@@ -6,11 +6,8 @@ from .pages import (  # noqa: F401
     FixedStructurePage,
     HomePage,
     SeriesPage,
-    TaxonomySyncRecord,
-    article_listing,
-    paginate,
 )
 from .review import GroupReviewTask  # noqa: F401
-from .scheduling import SchedulerLease  # noqa: F401
-from .word_lists import CommonTypo, SensitiveWord  # noqa: F401
 from .site_settings import SiteSettings  # noqa: F401
+from .taxonomy_sync import TaxonomySyncRecord  # noqa: F401
+from .word_lists import CommonTypo, SensitiveWord  # noqa: F401

@@ -1,70 +1,35 @@
 """The page tree: one home, ten fixed columns, twenty-six fixed series, and the articles under them."""
 
-import time
-
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, Paginator
 from django.db import models
-from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
-from django.utils.crypto import get_random_string
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import StreamField
-from wagtail.images import get_image_model
 from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
+from core.fields import StreamField
+from core.page_cache import depends_on, page_tag
+from core.pagination import paginate
+from core.visibility import ReadablePageQuerySet, restricted_paths
+
 from ..blocks import ArticleBodyBlock
-from ..caching import CANONICAL_PAGE_NUMBER, current_version, depends_on, page_tag
-from ..content_checks import article_texts, find_sensitive_words
+from ..forms import ArticlePageForm
+from ..listings import article_listing, cover_renditions
 from ..permissions import FixedStructurePermissionTester
 from ..structure import breadcrumb, series_of
 from ..taxonomy import load_taxonomy
 from ..tree import ARTICLE_DEPTH, COLUMN_DEPTH, SERIES_DEPTH, ancestor_path
-from ..visibility import ReadablePageQuerySet, restricted_paths
 
 TAXONOMY = load_taxonomy()
-ARTICLES_PER_PAGE = 20
-LISTING_COUNT_SECONDS = 24 * 3600
-LIST_COVER_FILTER = "fill-240x160"
-# What lists, the home page's lead story and feeds show of an article, and what its URL is built from.
-LISTED_FIELDS = (
-    "title", "slug", "url_path", "path", "depth", "live", "locale", "content_type", "last_published_at",
-    "subtitle", "summary", "author", "date_published", "cover_image",
-)  # fmt: skip
 LEAD_COVER_FILTER = "fill-750x420"
 HOME_ARTICLES_PER_COLUMN = 4
 HOME_VIDEOS = 4
 ORIGINAL_SOURCE = "本站原创"
-SLUG_TAIL_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-
-
-def article_listing(queryset, cover_filter=LIST_COVER_FILTER):
-    """Readable articles, newest first, with what a list shows fetched up front: no query per item.
-
-    Only the fields lists and feeds show are read (a Wagtail page has some forty); covers and their
-    list-size renditions come in two queries whatever the number of items.
-    """
-    return (
-        queryset.readable()
-        .only(*LISTED_FIELDS)
-        .select_related("cover_image")
-        .prefetch_related(cover_renditions(cover_filter))
-        .order_by("-date_published", "-pk")
-    )
-
-
-def cover_renditions(cover_filter=LIST_COVER_FILTER):
-    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=cover_filter)
-    return Prefetch("cover_image__renditions", queryset=renditions)
 
 
 def places_of(path):
@@ -75,65 +40,6 @@ def places_of(path):
 
 
 ReadablePageManager = PageManager.from_queryset(ReadablePageQuerySet)
-
-
-class ListingPaginator(Paginator):
-    """Counts a listing once per version of the page showing it, not on every render: a column's
-    COUNT reads its ~10,000 rows, and the version changes whenever an article under it does."""
-
-    def __init__(self, object_list, per_page, counted_under):
-        super().__init__(object_list, per_page)
-        self.counted_under = counted_under
-
-    @cached_property
-    def count(self):
-        started = time.time_ns()
-        version = current_version(self.counted_under)
-        key = f"listing-count:{self.counted_under}:{version}"
-        count = cache.get(key)
-        if count is None:
-            count = super().count
-            if version < started:  # a count overlapping a change is not kept
-                cache.set(key, count, LISTING_COUNT_SECONDS)
-        return count
-
-
-class NonCanonicalPageNumber(Exception):
-    """`?page=` written another way than the listing page's one address (see PageNumberMiddleware)."""
-
-    def __init__(self, url):
-        super().__init__(url)
-        self.url = url
-
-
-def page_number(request):
-    """The listing page asked for. `?page=1`, `?page=007` or `?page=x` redirect to the one address of
-    that page, so that every variant is not a render and a cache entry of its own."""
-    asked = request.GET.get("page")
-    if asked is None or (asked != "1" and CANONICAL_PAGE_NUMBER.fullmatch(asked)):
-        return int(asked or 1)
-    query = request.GET.copy()
-    number = int(asked) if asked.isascii() and asked.isdigit() and 1 < int(asked) < 10**6 else 1
-    if number == 1:
-        del query["page"]
-    else:
-        query["page"] = str(number)
-    raise NonCanonicalPageNumber(f"{request.path}?{query.urlencode()}" if query else request.path)
-
-
-def paginate(request, queryset, counted_under=None, per_page=ARTICLES_PER_PAGE):
-    """One page of `queryset`; `counted_under` (a cache tag) keeps its count until that tag changes.
-
-    A page past the last one is not found, rather than the last page again under another address.
-    """
-    if counted_under:
-        paginator = ListingPaginator(queryset, per_page, counted_under)
-    else:
-        paginator = Paginator(queryset, per_page)
-    try:
-        return paginator.page(page_number(request))
-    except EmptyPage:
-        raise Http404(_("没有这一页。")) from None
 
 
 class CachedPage:
@@ -288,47 +194,6 @@ class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey("columns.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
-def dated_slug(parent):
-    """A short URL for a Chinese-titled article: publication date plus a random tail, unique under its parent."""
-    while True:
-        slug = f"{timezone.localdate():%Y%m%d}-{get_random_string(4, SLUG_TAIL_ALPHABET)}"
-        if parent is None or not parent.get_children().filter(slug=slug).exists():
-            return slug
-
-
-class ArticlePageForm(WagtailAdminPageForm):
-    """Blocks any step towards publication while the article contains a sensitive word.
-
-    Drafts still save, so an editor never loses work; submitting, publishing, restarting review
-    and approving are refused with the word and where it is.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Chinese titles give no usable slug in the browser; an empty one gets a dated one on save.
-        self.fields["slug"].required = False
-        self.fields["slug"].help_text = _("留空则自动生成，如 20261125-k3x9。发布后请勿修改。")
-
-    def clean_slug(self):
-        return self.cleaned_data.get("slug") or dated_slug(self.parent_page)
-
-    def is_moving_towards_publication(self):
-        if any(key in self.data for key in ("action-submit", "action-publish", "action-restart-workflow")):
-            return True
-        return "action-workflow-action" in self.data and self.data.get("workflow-action-name") == "approve"
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.is_moving_towards_publication():
-            texts = article_texts(*(cleaned_data.get(name) for name in ("title", "subtitle", "summary", "body")))
-            hits = find_sensitive_words(texts)
-            if hits:
-                self.add_error(
-                    None, _("含有敏感词，不能提交：%s。请修改后再提交。") % "；".join(hit.describe() for hit in hits)
-                )
-        return cleaned_data
-
-
 class ArticlePage(CachedPage, Page):
     subtitle = models.CharField(_("副标题"), max_length=200, blank=True)
     summary = models.TextField(_("摘要"), max_length=500, blank=True, help_text=_("列表和分享卡片上显示，500字以内"))
@@ -363,6 +228,7 @@ class ArticlePage(CachedPage, Page):
     parent_page_types = ["columns.SeriesPage"]
     subpage_types = []
     base_form_class = ArticlePageForm
+    checked_fields = ("title", "subtitle", "summary", "body")  # by the word lists (content_checks.py)
 
     content_panels = Page.content_panels + [
         FieldPanel("subtitle"),
@@ -441,18 +307,3 @@ def on_article_moved(sender, instance, **kwargs):
     """Wagtail saves a moved page as a plain Page, past ArticlePage.save: record its new place here."""
     column_id, series_id = places_of(instance.path)
     ArticlePage.objects.filter(pk=instance.pk).update(column_id=column_id, series_id=series_id)
-
-
-class TaxonomySyncRecord(models.Model):
-    """What the sync last wrote for a slug, so it can tell an administrator's edit from its own.
-
-    Kept outside the page on purpose: page fields travel with revisions, and a revision saved
-    before a sync would bring back stale values when it is published.
-    """
-
-    slug = models.SlugField(unique=True, max_length=100)
-    title = models.CharField(max_length=255)
-    intro = models.TextField(blank=True)
-
-    def __str__(self):
-        return self.slug

@@ -34,14 +34,10 @@ class GroupReviewTask(AbstractGroupApprovalTask):
 
     def sensitive_words_in(self, obj):
         """The word list can change while an article waits: what would be approved is checked again."""
-        from ..content_checks import article_texts, find_sensitive_words
+        from ..content_checks import find_sensitive_words, page_texts
 
         revision = obj.latest_revision
-        if revision is None:
-            return []
-        content = revision.as_object()
-        fields = ("title", "subtitle", "summary", "body")
-        return find_sensitive_words(article_texts(*(getattr(content, name, "") for name in fields)))
+        return find_sensitive_words(page_texts(revision.as_object())) if revision else []
 
     def get_actions(self, obj, user):
         if not self.is_reviewer(user):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from ..caching import HeldUntilChanged
+from core.page_cache import HeldUntilChanged
 
 ICP_LOOKUP_URL = "https://beian.miit.gov.cn/"
 PUBLIC_SECURITY_LOOKUP_URL = "https://beian.mps.gov.cn/#/query/webSearch?code={code}"

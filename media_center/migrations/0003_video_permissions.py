@@ -1,14 +1,8 @@
-"""Give the role groups their video permissions, now that the video models exist."""
+"""Give the role groups their video permissions, now that the video models exist. Kept empty: the groups are now synced after every migrate (core.roles)."""
 
 from django.db import migrations
-
-from columns.roles import grant_role_permissions
-
-
-def grant(apps, schema_editor):
-    grant_role_permissions(apps)
 
 
 class Migration(migrations.Migration):
     dependencies = [("media_center", "0002_uploads"), ("columns", "0004_role_groups")]
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = []

@@ -2,7 +2,7 @@
 
 import uuid
 
-from cms.cache import ReusingRedisCache
+from core.cache_backends import ReusingRedisCache
 
 
 def redis_cache():
@@ -59,9 +59,9 @@ def test_right_after_a_call_reachable_tells_an_answer_from_an_outage():
 
 
 def test_pages_are_still_served_when_redis_is_down(client, db, settings):
-    from columns.caching import forget_process_state
+    from core.page_cache import forget_process_state
 
-    settings.CACHES = {"default": {"BACKEND": "cms.cache.ReusingRedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}}
+    settings.CACHES = {"default": {"BACKEND": "core.cache_backends.ReusingRedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}}
     forget_process_state()
     first, second = client.get("/laodongmei/"), client.get("/laodongmei/")
     assert first.status_code == second.status_code == 200
@@ -71,7 +71,7 @@ def test_pages_are_still_served_when_redis_is_down(client, db, settings):
 def test_after_a_failure_redis_is_left_alone_for_a_second(monkeypatch):
     import time
 
-    from cms.cache import ReusingRedisCacheClient
+    from core.cache_backends import ReusingRedisCacheClient
 
     tries = []
     real_get_client = ReusingRedisCacheClient.get_client
@@ -90,7 +90,7 @@ def test_after_a_failure_redis_is_left_alone_for_a_second(monkeypatch):
 
 
 def bounded_file_cache(tmp_path, most=10):
-    from cms.cache import BoundedFileBasedCache
+    from core.cache_backends import BoundedFileBasedCache
 
     return BoundedFileBasedCache(str(tmp_path / "cache"), {"OPTIONS": {"MAX_ENTRIES": most}})
 

@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.once  # no database in these
+
 REPO = Path(__file__).resolve().parents[2]
 PRINT_DATABASE = "from django.conf import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['NAME'])"
 
@@ -49,7 +53,7 @@ def test_production_reads_hosts_and_redis_from_the_environment():
         ALLOWED_HOSTS="news.example.cn,www.example.cn",
         REDIS_URL="redis://127.0.0.1:6379/1",
     )
-    assert result.stdout.strip() == "['news.example.cn', 'www.example.cn'] cms.cache.ReusingRedisCache"
+    assert result.stdout.strip() == "['news.example.cn', 'www.example.cn'] core.cache_backends.ReusingRedisCache"
 
 
 def test_production_counts_reads_in_the_same_redis_under_a_prefix_of_their_own():

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from columns.content_checks import WordScanner, article_texts
+from columns.content_checks import WordScanner, page_texts
 from columns.models import ArticlePage, CommonTypo, SensitiveWord
 from tests.admin_driver import PageEditor
 
@@ -27,16 +27,20 @@ def test_empty_word_list_finds_nothing_and_blank_entries_are_ignored():
     assert WordScanner([("  ", "")]).scan([("标题", "任何文字")]) == []
 
 
-def test_article_texts_label_each_body_block_by_position(series):
+def test_a_pages_checked_texts_label_each_body_block_by_position(series):
     from tests.factories import ArticlePageFactory
 
     article = ArticlePageFactory(
         parent=series,
         body=[("paragraph", "<p>第一段</p>"), ("quote", {"text": "引用的话", "attribution": "某人"})],
     )
-    labels = [where for where, _ in article_texts(article.title, article.subtitle, article.summary, article.body)]
+    labels = [where for where, _ in page_texts(article)]
     assert labels[:2] == ["标题", "摘要"]
     assert labels[2].startswith("正文第1块") and labels[3].startswith("正文第2块")
+
+
+def test_a_page_type_without_checked_fields_has_nothing_to_check(home):
+    assert page_texts(home) == []
 
 
 def test_scanner_sees_a_newly_added_word_without_a_restart(make_staff, series):

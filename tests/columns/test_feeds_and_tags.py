@@ -81,9 +81,9 @@ def test_unknown_tag_is_not_found(client):
 def test_a_feed_costs_the_same_queries_for_five_or_twenty_articles(client, series, cover_image):
     from django.core.cache import cache
     from django.db import connection
-
-    from columns.caching import forget_process_state
     from django.test.utils import CaptureQueriesContext
+
+    from core.page_cache import forget_process_state
 
     def queries():
         cache.clear()

@@ -72,7 +72,7 @@ def test_a_new_lead_article_on_the_home_page_shows_at_once(client, series):
 
 
 def test_requests_naming_many_hosts_hold_a_bounded_number_of_sites(client, settings):
-    from columns.middleware import held_sites
+    from core.site_middleware import held_sites
 
     settings.ALLOWED_HOSTS = ["*"]
     for number in range(held_sites.most + 20):
@@ -85,7 +85,7 @@ def test_a_bump_in_another_process_is_seen_within_the_check_interval(monkeypatch
 
     from django.core.cache import cache
 
-    from columns.caching import VERSION_PREFIX, HeldUntilChanged
+    from core.page_cache import VERSION_PREFIX, HeldUntilChanged
 
     clock = [1000.0]
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])

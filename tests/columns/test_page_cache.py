@@ -8,9 +8,8 @@ from contextlib import contextmanager
 import pytest
 from django.core.cache import cache
 
-from columns.caching import VERSION_PREFIX, forget_process_state, page_tag
-
 from columns.models import SeriesPage
+from core.page_cache import VERSION_PREFIX, forget_process_state, page_tag
 from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +104,8 @@ def test_cached_pages_tell_a_cdn_how_long_to_keep_them(client, settings):
 
 def test_a_render_that_overlaps_a_publication_is_not_kept(client, series, monkeypatch):
     """If an article is published while a listing renders, the listing may miss it: it must not be cached."""
-    from columns import caching
     from columns.models import ColumnPage
+    from core import page_cache as caching
 
     original = ColumnPage.get_context
 
@@ -146,7 +145,7 @@ def test_listings_cost_the_same_queries_for_five_or_twenty_articles(client, seri
 def test_a_publication_in_another_process_empties_this_ones_entries_within_a_second(client, series, monkeypatch):
     import time
 
-    from columns.caching import VERSION_PREFIX, page_tag
+    from core.page_cache import VERSION_PREFIX, page_tag
 
     warm(client, series.url)
     clock = [time.monotonic()]
@@ -162,7 +161,7 @@ def test_a_publication_in_another_process_empties_this_ones_entries_within_a_sec
 def test_versions_known_to_a_process_stay_bounded(monkeypatch):
     import time
 
-    from columns.caching import KnownVersions
+    from core.page_cache import KnownVersions
 
     clock = [1000.0]
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])
@@ -190,7 +189,7 @@ def test_http_and_https_renderings_are_cached_apart(client, series):
     [("?page=1", ""), ("?page=0002", "?page=2"), ("?page=abc", ""), ("?page=", ""), ("?page=%EF%BC%92", ""), ("?page=-1", "")],
 )
 def test_a_page_number_written_another_way_redirects_to_its_one_address(client, series, asked, canonical):
-    for number in range(21):
+    for _ in range(21):
         ArticlePageFactory(parent=series)
     response = client.get(f"/laodongmei/laomo-fengcai/{asked}")
     assert (response.status_code, response["Location"]) == (301, f"/laodongmei/laomo-fengcai/{canonical}")
@@ -257,7 +256,7 @@ def test_a_culled_version_does_not_bring_back_a_page_rendered_before_an_unpublic
 
 def test_an_evicted_redis_version_does_not_bring_back_a_page_rendered_before_an_unpublication(client, series, settings):
     with private_redis(maxmemory="2mb", policy="allkeys-lru") as url:
-        settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "cms.cache.ReusingRedisCache", "LOCATION": url}}
+        settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "core.cache_backends.ReusingRedisCache", "LOCATION": url}}
         from django.core.cache import cache as redis_cache
 
         listing_cached_before_an_unpublication(client, series)

@@ -8,8 +8,8 @@ from django.db import transaction
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
-from media_center.models import Video
 from tests.factories import ArticlePageFactory
+from tests.media_center.factories import VideoFactory
 
 pytestmark = pytest.mark.django_db
 SECRET_TITLE = "内部通报稿件"
@@ -50,7 +50,7 @@ def secret_article(series, **kwargs):
 
 @pytest.fixture
 def video():
-    return Video.objects.create(title="内部会议录像", status=Video.Status.READY)
+    return VideoFactory(ready=True, title="内部会议录像")
 
 
 def public_text(client, url):

@@ -8,8 +8,9 @@ from django.db import connection, connections
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from columns.models import ArticlePage, SchedulerLease, SeriesPage
+from columns.models import ArticlePage, SeriesPage
 from columns.scheduling import LEASE_NAME, run_due_publications
+from core.models import SchedulerLease
 from tests.factories import ArticlePageFactory
 
 
@@ -83,7 +84,7 @@ def test_two_schedulers_at_the_same_moment_publish_an_article_once(site_after_fl
 def test_run_scheduler_culls_the_file_cache_off_the_request_path(db, settings, tmp_path):
     from django.core.cache import caches
 
-    settings.CACHES = {**settings.CACHES, "files": {"BACKEND": "cms.cache.BoundedFileBasedCache", "LOCATION": str(tmp_path), "OPTIONS": {"MAX_ENTRIES": 5}}}
+    settings.CACHES = {**settings.CACHES, "files": {"BACKEND": "core.cache_backends.BoundedFileBasedCache", "LOCATION": str(tmp_path), "OPTIONS": {"MAX_ENTRIES": 5}}}
     caches["files"].set_many({f"entry:{number}": number for number in range(20)}, timeout=600)
     call_command("run_scheduler", "--once")
     assert len(caches["files"]._list_cache_files()) == 5

@@ -4,7 +4,7 @@ import pytest
 from wagtail.search.backends import get_search_backend
 
 from columns.models import ArticlePage, SeriesPage
-from columns.search import highlight, index_words, query_words
+from core.search.backend import highlight, index_words, query_words
 from tests.factories import ArticlePageFactory
 
 CORPUS = {
@@ -152,7 +152,7 @@ def test_a_page_of_results_and_its_count_come_from_one_ranking(corpus):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from columns.models import paginate
+    from core.pagination import paginate
 
     request = type("Request", (), {"GET": {"page": "2"}})()
     with CaptureQueriesContext(connection) as captured:

@@ -9,6 +9,7 @@ from media_center.ingest import ingest_file
 from tests.factories import ArticlePageFactory
 from tests.media import generate_video
 
+pytestmark = pytest.mark.once  # how a phone renders the pages; the engine behind them is tested elsewhere
 PHONE = {"width": 390, "height": 844}
 
 

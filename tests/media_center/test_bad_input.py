@@ -11,7 +11,7 @@ from media_center.ingest import ingest_file
 from media_center.models import Video
 from tests.media import cut_short, generate_video
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # ffmpeg decides these, not the database
 
 
 def refused(path, django_capture_on_commit_callbacks, name=None):

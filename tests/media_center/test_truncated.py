@@ -11,7 +11,7 @@ from media_center.ingest import ingest_file
 from media_center.models import Video, clock_text
 from tests.media import cut_short, generate_video
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # ffmpeg decides these, not the database
 WHOLE_SECONDS = 10
 TS_PACKET = 188
 

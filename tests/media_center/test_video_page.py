@@ -80,3 +80,10 @@ def test_chapters_with_a_bad_line_are_refused_in_the_admin(client, superuser, re
     assert "第2行的时间应当晚于上一行" in response.content.decode()
     ready_video.refresh_from_db()
     assert ready_video.chapters == ""
+
+
+def test_a_failed_video_is_nobodys_to_watch(client):
+    from tests.media_center.factories import VideoFactory
+
+    video = VideoFactory(failed=True, is_public=True)
+    assert client.get(f"/videos/{video.pk}/").status_code == 404

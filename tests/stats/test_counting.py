@@ -20,7 +20,7 @@ from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) MicroMessenger/8.0.50"
-UNREACHABLE_REDIS = {"BACKEND": "cms.cache.ReusingRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}  # nothing listens
+UNREACHABLE_REDIS = {"BACKEND": "core.cache_backends.ReusingRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}  # nothing listens
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +41,7 @@ def real_redis(settings):
     location = "redis://127.0.0.1:6379/0"
     settings.CACHES = {
         **settings.CACHES,
-        "counting": {"BACKEND": "cms.cache.ReusingRedisCache", "LOCATION": location, "KEY_PREFIX": prefix},
+        "counting": {"BACKEND": "core.cache_backends.ReusingRedisCache", "LOCATION": location, "KEY_PREFIX": prefix},
     }
     yield
     redis = caches["counting"]._cache.get_client(write=True)

@@ -2,7 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from columns.models import ColumnPage
-from columns.roles import ROLE_PERMISSIONS, assign_roles
+from columns.roles import assign_roles
+from core.roles import ROLES
 
 
 class Command(BaseCommand):
@@ -10,7 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--role", action="append", default=[], choices=list(ROLE_PERMISSIONS), help="角色，可重复")
+        parser.add_argument("--role", action="append", default=[], choices=list(ROLES), help="角色，可重复")
         parser.add_argument("--column", action="append", default=[], help="版块网址名（slug），可重复")
         parser.add_argument("--replace", action="store_true", help="先撤销此用户原有的全部版块")
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         except ValueError as error:
             valid = "、".join(ColumnPage.objects.values_list("slug", flat=True))
             raise CommandError(f"{error}。可用的版块：{valid}")
-        roles = user.groups.filter(name__in=list(ROLE_PERMISSIONS)).values_list("name", flat=True)
+        roles = user.groups.filter(name__in=ROLES).values_list("name", flat=True)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{username}：角色 {'、'.join(roles) or '无'}；负责版块 {'、'.join(c.title for c in columns) or '无'}"

@@ -2,13 +2,11 @@
 
 import copy
 
-from django.http import HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
 from wagtail import views as wagtail_views
 from wagtail.models import Site
 
-from .caching import HeldUntilChanged
-from .models.pages import NonCanonicalPageNumber
+from .page_cache import HeldUntilChanged
 
 held_sites = HeldUntilChanged("site")  # bumped by an edited site and by a published home page or column
 held_root_paths = HeldUntilChanged("site")
@@ -44,17 +42,3 @@ class HeldSiteMiddleware:
         request._wagtail_cached_site_root_paths = held_root_paths.get("all", Site.get_site_root_paths)
         return None
 
-
-class PageNumberMiddleware:
-    """Any listing asked for with `?page=` written another way is sent to that page's one address."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, NonCanonicalPageNumber):
-            return HttpResponsePermanentRedirect(exception.url)
-        return None

@@ -13,7 +13,7 @@ from django.db.models import Q
 from wagtail.models import PageViewRestriction
 from wagtail.query import PageQuerySet
 
-from .caching import VIEW_RESTRICTIONS, HeldUntilChanged
+from .page_cache import VIEW_RESTRICTIONS, HeldUntilChanged
 
 held_restrictions = HeldUntilChanged(VIEW_RESTRICTIONS)
 

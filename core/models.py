@@ -12,6 +12,12 @@ class SchedulerLease(models.Model):
     holder = models.CharField(max_length=100, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        db_table = "columns_schedulerlease"  # created by the columns app before the scheduler moved here
+
+    def __str__(self):
+        return self.name
+
     @classmethod
     def acquire(cls, name, holder, ttl=timedelta(minutes=10)):
         """Take the lease if it is free or expired. The conditional UPDATE is atomic on every database.

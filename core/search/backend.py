@@ -22,7 +22,7 @@ from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 from modelsearch.query import And, Or, Phrase, PlainText
 from wagtail.search.backends import database
 
-USER_DICTIONARY = Path(__file__).with_name("search_words.txt")
+USER_DICTIONARY = Path(__file__).with_name("words.txt")
 WORD = re.compile(r"\w", re.UNICODE)
 # A query of more words than this is cut: each word adds to the SQL expression the database evaluates.
 MAX_QUERY_WORDS = 12

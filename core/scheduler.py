@@ -1,0 +1,47 @@
+"""The scheduler: one loop a minute running the periodic jobs the apps registered.
+
+Apps register their jobs in `AppConfig.ready()` (publishing what is due, re-queueing stalled video
+jobs, purging old hashes, culling the file cache, …); `run_scheduler` runs them and imports no app.
+Every machine may run a scheduler: a job that must act once across all of them takes the database
+lease (`SchedulerLease.acquire`); the others are safe to run anywhere. A job that fails is logged
+and the others still run: one broken service must not stop publication.
+"""
+
+import logging
+import os
+import socket
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: object  # a callable; a text it returns is printed by the scheduler, anything else is not
+
+
+jobs = {}
+
+
+def register(name, run):
+    """Have the scheduler call `run()` on every pass. Registering a name again replaces its job."""
+    jobs[name] = Job(name, run)
+
+
+def scheduler_identity():
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_jobs():
+    """One pass over every registered job, in the order they were registered: their reports."""
+    reports = []
+    for job in list(jobs.values()):
+        try:
+            report = job.run()
+        except Exception:  # noqa: BLE001 - one failing job must not stop the others
+            logger.exception("scheduled job %s failed", job.name)
+            report = f"{job.name}：运行出错，详见日志。"
+        if isinstance(report, str) and report:
+            reports.append(report)
+    return reports
