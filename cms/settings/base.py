@@ -209,7 +209,7 @@ CACHES = {
     },
 }
 
-# Whole-page cache (columns/caching.py): how long entries live at most, and what a CDN may keep.
+# Whole-page cache (core/page_cache.py): how long entries live at most, and what a CDN may keep.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
 PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", 30))
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", 60))

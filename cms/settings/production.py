@@ -30,7 +30,7 @@ if os.environ.get("REDIS_URL"):
     redis_cache = {
         "BACKEND": "core.cache_backends.ReusingRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
-        # A stalled Redis must not stall every page: past this, cms.cache treats it as a miss.
+        # A stalled Redis must not stall every page: past this, core.cache_backends treats it as a miss.
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
     CACHES = {"default": {**redis_cache, "KEY_PREFIX": "umc"}, "counting": {**redis_cache, "KEY_PREFIX": "umc-count"}}

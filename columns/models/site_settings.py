@@ -51,7 +51,7 @@ class SiteSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("网站设置")
 
-    held = HeldUntilChanged("site")  # saving the settings bumps "site" (see caching.py)
+    held = HeldUntilChanged("site")  # saving the settings bumps "site" (see cache_rules.py)
 
     @classmethod
     def for_site(cls, site):
