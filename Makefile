@@ -42,7 +42,7 @@ setup: install system-packages
 
 run: setup
 	@case "$(WEB_HOST)" in 127.*|localhost|::1) ;; *) \
-	  echo "警告：WEB_HOST=$(WEB_HOST) 不是本机回环地址。make run 使用开发设置 (DEBUG 打开)，不要在公网上这样运行；正式部署见 README 的生产配置。";; esac
+	  echo "警告：WEB_HOST=$(WEB_HOST) 不是本机回环地址。make run 使用开发设置 (应用自己提供上传文件，DJANGO_DEBUG=1 时显示调试页)，不要在公网上这样运行；正式部署见 README 的生产配置。";; esac
 	@echo "================================================================"
 	@echo " 工会融媒体中心已启动 (web + worker + scheduler)，按 Ctrl-C 停止"
 	@echo " 网站:     http://$(WEB_HOST):$(WEB_PORT)/"

@@ -23,8 +23,10 @@ urlpatterns = [
     path("", include("columns.urls")),
 ]
 
-if settings.DEBUG:
-    # Local media only in development; production serves it from object storage.
+if settings.SERVE_MEDIA:
+    # Local media only in development (DEBUG or not); production serves it from object storage.
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler500 = "columns.views.server_error"

@@ -1,8 +1,11 @@
-"""Public views that are not pages: search, tags, robots.txt, the QR code of a page."""
+"""Public views that are not pages: search, tags, robots.txt, the QR code of a page, the favicon, the 500 page."""
 
 import segno
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -126,3 +129,17 @@ def share_qr(request):
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the site's icon."""
+    response = HttpResponseRedirect(static("favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def server_error(request):
+    """The 500 page in the site's style, rendered without context processors or a request:
+    the database may well be what failed, so nothing on it may need one."""
+    return HttpResponseServerError(loader.render_to_string("500.html", {"site_name": settings.WAGTAIL_SITE_NAME}))

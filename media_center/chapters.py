@@ -21,10 +21,14 @@ class Chapter:
 
     @property
     def clock(self):
-        """The start as a reader sees it: 12:30, or 1:02:03 past an hour."""
-        minutes, seconds = divmod(int(self.start), 60)
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+        return clock(self.start)
+
+
+def clock(seconds):
+    """A time as a reader sees it: 12:30, or 1:02:03 past an hour."""
+    minutes, seconds = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
 
 
 def parse_chapters(text, duration=None):

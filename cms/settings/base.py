@@ -161,6 +161,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+SERVE_MEDIA = False  # development only (dev.py): production serves media from object storage or its proxy
 
 # Video sources and outputs stay out of MEDIA_ROOT: they are served only through signed URLs.
 VIDEO_ROOT = Path(os.environ.get("VIDEO_ROOT", VAR_DIR / "private"))

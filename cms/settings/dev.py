@@ -4,7 +4,7 @@ import os
 import secrets
 
 from .base import *  # noqa: F401,F403
-from .base import VAR_DIR, env_list
+from .base import VAR_DIR, env_bool, env_list
 
 
 def installation_secret_key(path):
@@ -25,11 +25,16 @@ def installation_secret_key(path):
     return path.read_text().strip()
 
 
-DEBUG = True
+# Readers of `make run` see the site's own error pages; Django's technical ones only when asked for.
+DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret_key(VAR_DIR / "secret-key.txt")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
 
-# WhiteNoise serves straight from the app folders while DEBUG is on: no collectstatic in development.
+# WhiteNoise serves straight from the app folders, as they are now, DEBUG or not: no collectstatic in development.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# Uploaded images and documents in var/media/ come from the app itself (cms/urls.py); never in production.
+SERVE_MEDIA = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -147,13 +147,15 @@ class HomePage(FixedStructurePage):
         from media_center.models import Video
 
         context = super().get_context(request, *args, **kwargs)
+        lead = self.lead_story()
+        others = ArticlePage.objects.exclude(pk=lead.pk) if lead else ArticlePage.objects.all()  # the lead once, on top
         columns = list(ColumnPage.objects.child_of(self).readable())
         for column in columns:  # the covers of all ten lists in one query, not one per column
-            listing = article_listing(ArticlePage.objects.filter(column=column)).prefetch_related(None)
+            listing = article_listing(others.filter(column=column)).prefetch_related(None)
             column.latest = list(listing[:HOME_ARTICLES_PER_COLUMN])
         prefetch_related_objects([article for column in columns for article in column.latest], cover_renditions())
         context["columns"] = columns
-        context["lead"] = self.lead_story()
+        context["lead"] = lead
         context["latest_videos"] = Video.objects.public()[:HOME_VIDEOS]
         return context
 

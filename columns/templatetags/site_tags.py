@@ -1,5 +1,9 @@
 from django import template
+from django.utils.encoding import escape_uri_path
 
+from media_center.chapters import clock
+
+from ..context_processors import site_url
 from ..structure import site_structure
 
 register = template.Library()
@@ -17,3 +21,18 @@ def absolute_url(url, request):
     if not url:
         return ""
     return request.build_absolute_uri(url) if request is not None else url
+
+
+@register.simple_tag(takes_context=True)
+def page_address(context, page_number=1):
+    """This page's one full address, for rel=canonical and og:url alike: the site's configured base URL,
+    the request's path and, past a listing's first page, its number."""
+    request = context["request"]
+    query = f"?page={page_number}" if isinstance(page_number, int) and page_number > 1 else ""
+    return site_url(request) + escape_uri_path(request.path) + query
+
+
+@register.filter
+def duration_clock(seconds):
+    """A video's length as players show it: 03:25, or 1:02:03 past an hour."""
+    return clock(round(seconds)) if seconds else ""

@@ -1,6 +1,7 @@
 /* The video player: HLS through hls.js where Media Source Extensions exist, the browser's own HLS on
  * iPhone/iPad (WeChat on iOS included), the MP4 otherwise. Adds a seek bar with storyboard
- * thumbnails and chapter marks, and counts one play per reader (a beacon, no cookie). */
+ * thumbnails and chapter marks where the browser's own bar can be hidden, and counts one play per
+ * reader (a beacon, no cookie). */
 (function () {
   "use strict";
 
@@ -9,6 +10,13 @@
   function isAppleMobile() {
     return /iP(hone|ad|od)/.test(navigator.userAgent) ||
       (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1);
+  }
+
+  /* Our seek bar replaces the browser's only where CSS can hide that one (Chromium: Android, WeChat on
+   * Android, desktop). The controls themselves stay everywhere: on iPhone fullscreen is theirs alone,
+   * so iOS, Firefox and Safari keep the browser's bar and no second one. */
+  function canReplaceTimeline() {
+    return !isAppleMobile() && !!(window.CSS && CSS.supports && CSS.supports("selector(::-webkit-media-controls-timeline)"));
   }
 
   function vttSeconds(text) {
@@ -148,11 +156,6 @@
     bar.addEventListener("pointerleave", function () { if (!dragging) preview.hidden = true; });
     function showPosition() {
       if (duration()) played.style.width = (100 * video.currentTime / duration()) + "%";
-      chapters.forEach(function (chapter, index) {
-        var next = chapters[index + 1];
-        var current = video.currentTime >= chapter.start && (!next || video.currentTime < next.start);
-        chapter.link.parentNode.classList.toggle("current", current);
-      });
     }
     video.addEventListener("timeupdate", showPosition);
     video.addEventListener("seeked", showPosition);
@@ -169,6 +172,26 @@
     }
   }
 
+  /* The chapter playing is marked in the list under the player, with or without our seek bar. */
+  function followChapters(video, chapters) {
+    function showCurrent() {
+      chapters.forEach(function (chapter, index) {
+        var next = chapters[index + 1];
+        var current = video.currentTime >= chapter.start && (!next || video.currentTime < next.start);
+        chapter.link.parentNode.classList.toggle("current", current);
+      });
+    }
+    video.addEventListener("timeupdate", showCurrent);
+    video.addEventListener("seeked", showCurrent);
+    chapters.forEach(function (chapter) {
+      chapter.link.addEventListener("click", function (event) {
+        event.preventDefault();
+        video.currentTime = chapter.start;
+        video.play();
+      });
+    });
+  }
+
   function countPlay(figure, video) {
     video.addEventListener("playing", function () {
       var url = "/stats/hit/video/" + figure.dataset.videoId + "/";
@@ -181,15 +204,12 @@
     var video = figure.querySelector("video");
     var chapters = chapterStarts(figure);
     attachEngine(figure, video);
-    buildScrubber(figure, video, chapters);
+    if (canReplaceTimeline()) {
+      buildScrubber(figure, video, chapters);
+      figure.classList.add("has-scrubber");
+    }
+    followChapters(video, chapters);
     countPlay(figure, video);
-    chapters.forEach(function (chapter) {
-      chapter.link.addEventListener("click", function (event) {
-        event.preventDefault();
-        video.currentTime = chapter.start;
-        video.play();
-      });
-    });
   }
 
   function start() {

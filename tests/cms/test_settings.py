@@ -14,7 +14,7 @@ PRINT_DATABASE = "from django.conf import settings; d = settings.DATABASES['defa
 
 
 def run_python(code, **env):
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG"}}
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=REPO,
@@ -89,3 +89,44 @@ def test_development_settings_hold_no_fixed_secret_key():
     assert "SECRET_KEY = " not in (REPO / "cms" / "settings" / "dev.py").read_text().replace(
         'SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret_key', ""
     )
+
+
+def test_development_runs_without_debug_unless_asked_for(tmp_path):
+    print_debug = "from django.conf import settings; print(settings.DEBUG)"
+    plain = run_python(print_debug, DJANGO_SETTINGS_MODULE="cms.settings.dev", UMC_VAR_DIR=str(tmp_path))
+    asked = run_python(print_debug, DJANGO_SETTINGS_MODULE="cms.settings.dev", UMC_VAR_DIR=str(tmp_path), DJANGO_DEBUG="1")
+    assert (plain.stdout.strip(), asked.stdout.strip()) == ("False", "True")
+
+
+RESOLVE_MEDIA = """from django.urls import Resolver404, resolve
+try:
+    print(resolve("/media/images/cover.jpg").func.__module__)
+except Resolver404:
+    print("not served")"""
+
+
+def test_uploaded_media_is_served_by_the_app_in_development_without_debug_and_never_in_production(tmp_path):
+    development = run_python(
+        f"from django.conf import settings; print(settings.DEBUG)\n{RESOLVE_MEDIA}",
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        UMC_VAR_DIR=str(tmp_path),
+    )
+    production = run_python(
+        RESOLVE_MEDIA,
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="news.example.cn",
+        UMC_VAR_DIR=str(tmp_path),
+        DJANGO_DEBUG="1",
+    )
+    assert development.stdout.split() == ["False", "django.views.static"]
+    assert production.stdout.strip() == "not served"
+
+
+def test_development_serves_static_files_without_debug_or_collectstatic(tmp_path):
+    result = run_python(
+        "from django.conf import settings; from django.test import Client; print(settings.DEBUG, Client().get('/static/css/site.css').status_code)",
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        UMC_VAR_DIR=str(tmp_path),
+    )
+    assert result.stdout.split() == ["False", "200"], result.stderr[-2000:]

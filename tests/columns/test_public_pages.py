@@ -104,3 +104,23 @@ def test_demo_articles_appear_on_their_column_pages(client):
     call_command("load_demo")
     column = ColumnPage.objects.get(slug="zhibo-jiangang")
     assert "春风行动直播招聘会" in client.get(column.url).content.decode()
+
+
+def test_home_lead_story_is_not_repeated_in_its_columns_list(client, series, cover_image):
+    older = ArticlePageFactory(parent=series, title="劳动美栏目里的另一篇")
+    ArticlePageFactory(parent=series, title="头条只出现一次", cover_image=cover_image)
+    html = client.get("/").content.decode()
+    lead, lists = html.split('class="column-block', 1)
+    assert "头条只出现一次" in lead
+    assert "头条只出现一次" not in lists
+    assert older.title in lists
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [(205.4, "03:25"), (3723, "1:02:03")])
+def test_home_video_cards_show_a_play_badge_and_the_duration(client, seconds, shown):
+    from media_center.models import Video
+
+    Video.objects.create(title="招聘会回放", status="ready", is_public=True, duration=seconds)
+    html = client.get("/").content.decode()
+    assert '<span class="video-play" aria-hidden="true">▶&#xFE0E;</span>' in html  # text, not the emoji
+    assert f'<span class="video-duration"><span class="visually-hidden">时长</span>{shown}</span>' in html

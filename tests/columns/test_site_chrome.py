@@ -166,3 +166,44 @@ def test_sitemap_lists_live_articles_and_not_drafts(client, series):
     assert live.url in paths
     assert draft.url not in paths
     assert "/laodongmei/" in paths
+
+
+def canonical(html):
+    match = re.search(r'<link rel="canonical" href="([^"]*)">', html)
+    return match.group(1) if match else None
+
+
+@pytest.fixture
+def shown(series):
+    """One page of each kind, by kind: the paths a reader opens."""
+    from media_center.models import Video
+
+    article = ArticlePageFactory(parent=series)
+    article.tags.add("劳模")
+    article.save_revision().publish()
+    video = Video.objects.create(title="招聘会回放", status="ready", is_public=True)
+    return {
+        "home": "/", "column": "/laodongmei/", "series": "/laodongmei/laomo-fengcai/", "article": article.url,
+        "tag": "/tags/%E5%8A%B3%E6%A8%A1/", "video": f"/videos/{video.pk}/",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["home", "column", "series", "article", "tag", "video"])
+def test_canonical_and_og_url_are_one_address_on_the_configured_base_url(client, settings, shown, kind):
+    settings.SITE_URL = "https://news.example.cn/"
+    html = client.get(shown[kind], HTTP_HOST="attacker.example").content.decode()
+    assert canonical(html) == meta(html, "property", "og:url") == "https://news.example.cn" + shown[kind]
+
+
+def test_a_listings_later_page_is_its_own_canonical_address(client, settings, series):
+    settings.SITE_URL = "https://news.example.cn"
+    for _number in range(21):
+        ArticlePageFactory(parent=series)
+    html = client.get("/laodongmei/?page=2").content.decode()
+    assert canonical(html) == meta(html, "property", "og:url") == "https://news.example.cn/laodongmei/?page=2"
+
+
+def test_canonical_address_follows_a_reader_who_came_over_https(client, settings):
+    settings.SITE_URL = "http://news.example.cn"
+    html = client.get("/laodongmei/", secure=True).content.decode()
+    assert canonical(html) == meta(html, "property", "og:url") == "https://news.example.cn/laodongmei/"

@@ -11,6 +11,10 @@ from tests.media import generate_video
 
 pytestmark = pytest.mark.once  # how a phone renders the pages; the engine behind them is tested elsewhere
 PHONE = {"width": 390, "height": 844}
+IPHONE_SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
 
 
 @pytest.fixture
@@ -157,3 +161,134 @@ def test_player_falls_back_to_mp4_when_hls_cannot_load(new_page, live_server, pu
     play(page)
     page.wait_for_function("document.querySelector('figure.player').dataset.engine === 'mp4'", timeout=30_000)
     page.wait_for_function("document.querySelector('video').currentTime > 1", timeout=30_000)
+
+
+def test_a_missing_page_keeps_the_sites_header_search_and_way_home(new_page, live_server, settings, articles, screenshot):
+    settings.DEBUG = False  # as `make run` serves readers unless DJANGO_DEBUG=1
+    page = new_page(PHONE)
+    response = page.goto(live_server.url + "/laodongmei/no-such-article/")
+    assert response.status == 404
+    assert page.locator(".site-header .site-name").is_visible()
+    assert page.get_by_role("search").first.locator("input[name=q]").is_visible()
+    assert fits_the_screen(page)
+    screenshot(page, "site-404-phone")
+    page.get_by_role("link", name="返回首页").click()
+    page.wait_for_selector(".lead-title")
+
+
+def body_font_size(page):
+    return float(page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)"))
+
+
+def body_line_spacing(page):
+    return page.evaluate("(style => parseFloat(style.lineHeight) / parseFloat(style.fontSize))(getComputedStyle(document.body))")
+
+
+def test_large_text_switch_enlarges_the_text_and_is_remembered_across_pages(new_page, live_server, articles, screenshot):
+    page = new_page(PHONE)
+    page.goto(live_server.url + "/")
+    normal = body_font_size(page)
+    switch = page.get_by_role("button", name="大字")
+    assert switch.get_attribute("aria-pressed") == "false"
+    switch.click()
+    assert switch.get_attribute("aria-pressed") == "true"
+    assert body_font_size(page) >= normal * 1.2
+    assert body_line_spacing(page) >= 1.8
+    assert fits_the_screen(page)
+    screenshot(page, "site-home-large-text-phone")
+
+    page.locator(".article-item a").first.click()
+    page.wait_for_selector("article.article h1")
+    assert body_font_size(page) >= normal * 1.2
+    assert page.get_by_role("button", name="大字").get_attribute("aria-pressed") == "true"
+    assert fits_the_screen(page)
+    screenshot(page, "site-article-large-text-phone")
+
+    page.get_by_role("button", name="大字").click()
+    page.reload()
+    assert body_font_size(page) == normal
+
+
+def test_large_text_switch_is_hidden_without_javascript(browser, live_server, articles):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.locator(".text-size-switch").count() == 1
+    assert not page.locator(".text-size-switch").is_visible()
+    context.close()
+
+
+def test_the_site_has_an_icon_and_answers_favicon_ico(new_page, live_server, articles):
+    page = new_page(PHONE)
+    page.goto(live_server.url + "/")
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(live_server.url + icon).headers["content-type"].startswith("image/svg+xml")
+    legacy = page.request.get(live_server.url + "/favicon.ico")
+    assert legacy.ok and legacy.url.endswith(icon)
+
+
+def test_article_byline_wraps_between_items_never_inside_a_name(new_page, live_server, site_after_flush):
+    article = ArticlePageFactory(
+        parent=SeriesPage.objects.get(slug="laomo-fengcai"), source="市总工会宣传部", author="张建国 李明华 王小红"
+    )
+    page = new_page(PHONE)
+    page.goto(live_server.url + article.url)
+    lines_per_item = page.eval_on_selector_all(".byline > *", "items => items.map(item => item.getClientRects().length)")
+    tops = page.eval_on_selector_all(".byline > *", "items => new Set(items.map(item => item.getBoundingClientRect().top)).size")
+    assert lines_per_item == [1, 1, 1]
+    assert tops > 1, "the byline is too long for one line on a phone"
+
+
+@pytest.fixture
+def listed_video(site_after_flush):
+    from media_center.models import Video
+
+    return Video.objects.create(title="直播荐岗第三期回放", status="ready", is_public=True, duration=205)
+
+
+def test_latest_video_cards_show_a_play_badge_and_the_duration(new_page, live_server, listed_video, screenshot):
+    page = new_page(PHONE)
+    page.goto(live_server.url + "/")
+    card = page.locator(".videos-block .video-item").first
+    assert card.locator(".video-play").inner_text().startswith("▶")
+    assert card.locator(".video-duration").inner_text().endswith("03:25")
+    assert card.locator(".video-play").is_visible() and card.locator(".video-duration").is_visible()
+    screenshot(page, "site-home-videos-phone")
+
+
+def native_timelines(page):
+    """The display of the browser's own progress bars, read from the video controls' shadow tree."""
+    session = page.context.new_cdp_session(page)
+    session.send("DOM.enable")
+    session.send("CSS.enable")
+    found = []
+
+    def walk(node):
+        attributes = node.get("attributes", [])
+        if "pseudo" in attributes and attributes[attributes.index("pseudo") + 1] == "-webkit-media-controls-timeline":
+            style = session.send("CSS.getComputedStyleForNode", {"nodeId": node["nodeId"]})["computedStyle"]
+            found.append(next(item["value"] for item in style if item["name"] == "display"))
+        for child in node.get("children", []) + node.get("shadowRoots", []):
+            walk(child)
+
+    walk(session.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"])
+    return found
+
+
+def test_video_page_shows_one_progress_bar(new_page, live_server, listed_video):
+    page = new_page(PHONE)
+    page.goto(f"{live_server.url}/videos/{listed_video.pk}/")
+    page.wait_for_selector("figure.player.has-scrubber .scrubber")
+    assert native_timelines(page) == ["none"]
+    assert page.locator("video").get_attribute("controls") is not None  # fullscreen stays the browser's
+
+
+def test_on_an_iphone_the_video_keeps_its_own_controls_alone(browser, live_server, listed_video):
+    context = browser.new_context(viewport=PHONE, user_agent=IPHONE_SAFARI)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/videos/{listed_video.pk}/")
+    page.wait_for_function("document.querySelector('figure.player').dataset.engine")
+    assert page.locator(".scrubber").count() == 0
+    assert native_timelines(page) == ["block"]
+    assert page.locator("video").get_attribute("controls") is not None
+    context.close()
