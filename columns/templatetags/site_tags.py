@@ -1,9 +1,9 @@
 from django import template
 from django.utils.encoding import escape_uri_path
 
+from core.context_processors import site_url
 from media_center.chapters import clock
 
-from ..context_processors import site_url
 from ..structure import site_structure
 
 register = template.Library()
