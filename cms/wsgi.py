@@ -8,9 +8,7 @@ application = get_wsgi_application()
 
 # What the first request would otherwise wait for, done while the server starts (with `gunicorn --preload`,
 # once, before it listens): jieba's dictionaries (about a second) and every URLconf and view module.
-from django.urls import get_resolver  # noqa: E402
-
+import cms.urls  # noqa: E402,F401
 from columns.search import tokenizer  # noqa: E402
 
 tokenizer()
-get_resolver().url_patterns
