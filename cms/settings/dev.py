@@ -29,6 +29,10 @@ DEBUG = True
 SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret_key(VAR_DIR / "secret-key.txt")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
 
+# Mail (workflow notifications, password resets) is written to var/mail/, one file per sending: no mail server needed.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+
 # WhiteNoise serves straight from the app folders while DEBUG is on: no collectstatic in development.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
