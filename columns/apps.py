@@ -14,7 +14,7 @@ class ColumnsConfig(AppConfig):
 
         from media_center.models import Video
 
-        from . import caching
+        from . import caching, people
         from .models import ArticlePage, SiteSettings
         from .models.pages import on_article_moved
         from .publishing import make_article_videos_public, withdraw_restricted_videos
@@ -32,3 +32,4 @@ class ColumnsConfig(AppConfig):
         post_delete.connect(caching.on_view_restriction_changed, sender=PageViewRestriction)
         post_save.connect(caching.on_site_changed, sender=Site)
         post_delete.connect(caching.on_site_changed, sender=Site)
+        people.install()
