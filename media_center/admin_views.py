@@ -1,4 +1,4 @@
-"""The video section of the admin: list with progress, resumable upload, cancel and retry."""
+"""The video section of the admin: list with posters and progress, a preview player, resumable upload, cancel and retry."""
 
 import json
 
@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import pipeline, uploads
+from .choosers import PosterColumn
 from .models import Video, VideoUpload
 
 
@@ -32,6 +34,10 @@ def progress_text(video):
     if video.status == Video.Status.FAILED:
         return video.failure_reason
     return "100%" if video.status == Video.Status.READY else "—"
+
+
+def uploaded_text(video):
+    return f"{localtime(video.created_at):%Y-%m-%d %H:%M}"
 
 
 def duration_text(video):
@@ -59,8 +65,14 @@ class VideoEditView(generic.EditView):
         return context
 
 
-class UploadView(TemplateView):
+class UploadView(generic.WagtailAdminTemplateMixin, TemplateView):
     template_name = "media_center/admin/upload.html"
+    page_title = gettext_lazy("上传视频")
+    header_icon = "media"
+
+    def get_breadcrumbs_items(self):
+        index = {"url": reverse("media_center_videos:index"), "label": Video._meta.verbose_name_plural}
+        return self.breadcrumbs_items + [index, {"url": "", "label": self.get_page_title()}]
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("media_center.add_video"):
@@ -78,7 +90,6 @@ class UploadView(TemplateView):
             "max_bytes": settings.VIDEO_MAX_UPLOAD_BYTES,
             "max_size": filesizeformat(settings.VIDEO_MAX_UPLOAD_BYTES),
             "start_url": reverse("media_center_upload:start"),
-            "header_title": _("上传视频"),
         }
 
 
@@ -200,10 +211,11 @@ class VideoViewSet(ModelViewSet):
     list_filter = ["status", "is_public"]
     list_display = [
         "title",
+        PosterColumn(),
         Column("status", label=gettext_lazy("状态"), accessor="get_status_display"),
         Column("detail", label=gettext_lazy("进度 / 原因"), accessor=progress_text),
         Column("duration", label=gettext_lazy("时长"), accessor=duration_text),
-        Column("created_at", label=gettext_lazy("上传时间"), accessor=lambda video: f"{video.created_at:%Y-%m-%d %H:%M}"),
+        Column("created_at", label=gettext_lazy("上传时间"), accessor=uploaded_text),
     ]
     edit_view_class = VideoEditView
     add_view_class = UploadView
