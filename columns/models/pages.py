@@ -16,7 +16,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageManager, PageViewRestriction
@@ -296,6 +296,18 @@ def dated_slug(parent):
             return slug
 
 
+class ArticleTitlePanel(TitleFieldPanel):
+    """The title, without Wagtail's copying of it into the slug as it is typed.
+
+    That copy keeps the Chinese characters (WAGTAIL_ALLOW_UNICODE_SLUGS), and each becomes nine characters
+    of percent-escapes in the address; an article's slug left empty is dated instead (ArticlePageForm).
+    """
+
+    class BoundPanel(TitleFieldPanel.BoundPanel):
+        def get_should_apply(self):
+            return False
+
+
 class ArticlePageForm(WagtailAdminPageForm):
     """Blocks any step towards publication while the article contains a sensitive word.
 
@@ -364,7 +376,8 @@ class ArticlePage(CachedPage, Page):
     subpage_types = []
     base_form_class = ArticlePageForm
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        ArticleTitlePanel("title"),
         FieldPanel("subtitle"),
         FieldPanel("summary"),
         FieldPanel("cover_image"),
