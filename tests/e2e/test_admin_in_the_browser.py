@@ -55,7 +55,7 @@ def test_sidebar_shows_the_editors_whole_name(new_page, live_server, editor):
     assert page.locator(".sidebar-footer__account-label").inner_text() == "李晓雯"
 
 
-def test_video_staff_see_posters_and_play_a_private_video_in_the_admin(
+def test_video_staff_see_posters_and_preview_a_private_video_without_counting_a_play(
     new_page, live_server, video_staff, private_video, screenshot
 ):
     page = new_page()
@@ -65,8 +65,11 @@ def test_video_staff_see_posters_and_play_a_private_video_in_the_admin(
     poster.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=poster.element_handle())
 
+    beacons = []
+    page.on("request", lambda request: beacons.append(request.url) if "/stats/hit/" in request.url else None)
     page.goto(f"{live_server.url}/admin/videos/edit/{private_video.pk}/")
     page.wait_for_function("document.querySelector('figure.player').dataset.engine === 'hls.js'")
     page.evaluate("() => { const video = document.querySelector('figure.player video'); video.muted = true; video.play(); }")
     page.wait_for_function("document.querySelector('figure.player video').currentTime > 1", timeout=30_000)
     screenshot(page, "admin-video-preview")
+    assert beacons == [], "staff previewing a video are not counted as a play"
