@@ -61,6 +61,8 @@ class VideoEditView(generic.EditView):
             renditions=video.renditions.all(),
             refresh=not video.is_finished,
             size=filesizeformat(video.size_bytes or 0),
+            # The preview plays what is stored: a refused form has already written its chapters onto self.object.
+            stored_video=Video.objects.get(pk=video.pk) if video.playable else None,
         )
         return context
 
