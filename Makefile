@@ -48,7 +48,7 @@ run: setup
 	@echo " 网站:     http://$(WEB_HOST):$(WEB_PORT)/"
 	@echo " 管理后台: http://$(WEB_HOST):$(WEB_PORT)/admin/   (账号见上方 ensure_admin 输出)"
 	@echo "================================================================"
-	honcho start -f Procfile
+	TZ=Asia/Shanghai honcho start -f Procfile  # honcho stamps its lines in Shanghai time too, like every process (TIME_ZONE)
 
 test: $(VENV)/.installed-test static/vendor/hls.min.js
 	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium \

@@ -14,7 +14,7 @@ class ColumnsConfig(AppConfig):
 
         from core import scheduler
 
-        from . import cache_rules
+        from . import cache_rules, people
         from .models import ArticlePage, SiteSettings
         from .models.pages import on_article_moved
         from .publishing import make_article_videos_public, mark_unreviewed_publication, withdraw_restricted_videos
@@ -37,3 +37,4 @@ class ColumnsConfig(AppConfig):
 
         grant_editorial_permissions()
         scheduler.register("publish_due", publish_due)
+        people.install()

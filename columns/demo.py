@@ -20,6 +20,9 @@ from .models import ArticlePage, SeriesPage
 
 DEMO_FILE = Path(__file__).with_name("demo_articles.toml")
 COVER_SIZE = (1200, 800)
+# Every size the public pages show a cover in (home_page.html, article_item.html, article_page.html,
+# share_meta.html): made with the demo, so a fresh site's first visitor does not wait for 18 resizes.
+COVER_RENDITIONS = ("fill-750x420", "fill-240x160", "width-750", "fill-600x600")
 
 
 def load_demo_articles(path=DEMO_FILE):
@@ -56,7 +59,9 @@ def cover_image_for(slug, title):
     if existing:
         return existing
     image_file = ImageFile(io.BytesIO(generated_cover(slug)), name=f"demo-{slug}.jpg")
-    return image_model.objects.create(title=title, file=image_file)
+    image = image_model.objects.create(title=title, file=image_file)
+    image.get_renditions(*COVER_RENDITIONS)
+    return image
 
 
 def generated_cover(seed):

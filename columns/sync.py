@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from .models import TAXONOMY, ColumnPage, HomePage, SeriesPage, TaxonomySyncRecord
+from .models import TAXONOMY, ColumnPage, HomePage, SeriesPage, SiteSettings, TaxonomySyncRecord
 
 SYNCED_FIELDS = ("title", "intro")
 
@@ -19,7 +19,8 @@ def sync_taxonomy(taxonomy=TAXONOMY):
     changes = []
     with transaction.atomic():
         home = _ensure_page(HomePage, Page.get_first_root_node(), taxonomy.home, changes)
-        _ensure_default_site(home, changes)
+        site = _ensure_default_site(home, changes)
+        SiteSettings.objects.get_or_create(site=site)  # every page reads it: made here, not by the first reader
         for column_spec in taxonomy.columns:
             column = _ensure_page(ColumnPage, home, column_spec, changes)
             for series_spec in column_spec.series:
@@ -103,9 +104,10 @@ def _ensure_order(parent, model, slugs, changes):
 def _ensure_default_site(home, changes):
     site = Site.objects.filter(is_default_site=True).first() or Site.objects.filter(hostname="localhost", port=80).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=home.title)
+        site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=home.title)
         changes.append("创建默认站点")
     elif site.root_page_id != home.pk or not site.is_default_site:
         site.root_page, site.is_default_site = home, True
         site.save(update_fields=["root_page", "is_default_site"])
         changes.append("默认站点指向首页")
+    return site

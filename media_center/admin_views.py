@@ -1,4 +1,4 @@
-"""The video section of the admin: list with progress, resumable upload, cancel and retry."""
+"""The video section of the admin: list with posters and progress, a preview player, resumable upload, cancel and retry."""
 
 import json
 
@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import pipeline, uploads
+from .choosers import PosterColumn
 from .models import Video, VideoUpload, clock_text
 
 
@@ -39,6 +41,10 @@ def detail_text(video):
     return " ".join(filter(None, [progress_text(video), video.warning]))
 
 
+def uploaded_text(video):
+    return f"{localtime(video.created_at):%Y-%m-%d %H:%M}"
+
+
 def duration_text(video):
     return clock_text(video.duration) if video.duration else "—"
 
@@ -56,12 +62,20 @@ class VideoEditView(generic.EditView):
             renditions=video.renditions.all(),
             refresh=not video.is_finished,
             size=filesizeformat(video.size_bytes or 0),
+            # The preview plays what is stored: a refused form has already written its chapters onto self.object.
+            stored_video=Video.objects.get(pk=video.pk) if video.playable else None,
         )
         return context
 
 
-class UploadView(TemplateView):
+class UploadView(generic.WagtailAdminTemplateMixin, TemplateView):
     template_name = "media_center/admin/upload.html"
+    page_title = gettext_lazy("上传视频")
+    header_icon = "media"
+
+    def get_breadcrumbs_items(self):
+        index = {"url": reverse("media_center_videos:index"), "label": Video._meta.verbose_name_plural}
+        return self.breadcrumbs_items + [index, {"url": "", "label": self.get_page_title()}]
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("media_center.add_video"):
@@ -79,7 +93,6 @@ class UploadView(TemplateView):
             "max_bytes": settings.VIDEO_MAX_UPLOAD_BYTES,
             "max_size": filesizeformat(settings.VIDEO_MAX_UPLOAD_BYTES),
             "start_url": reverse("media_center_upload:start"),
-            "header_title": _("上传视频"),
         }
 
 
@@ -219,10 +232,11 @@ class VideoViewSet(ModelViewSet):
     list_filter = ["status", "is_public"]
     list_display = [
         "title",
+        PosterColumn(),
         Column("status", label=gettext_lazy("状态"), accessor="get_status_display"),
         Column("detail", label=gettext_lazy("进度 / 原因"), accessor=detail_text),
         Column("duration", label=gettext_lazy("时长"), accessor=duration_text),
-        Column("created_at", label=gettext_lazy("上传时间"), accessor=lambda video: f"{video.created_at:%Y-%m-%d %H:%M}"),
+        Column("created_at", label=gettext_lazy("上传时间"), accessor=uploaded_text),
     ]
     edit_view_class = VideoEditView
     add_view_class = UploadView

@@ -13,7 +13,7 @@ class ReportMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_report_url():
-    return [path("reports/readership/", admin_views.report, name="stats_readership")]
+    return [path("reports/readership/", admin_views.ReadershipReportView.as_view(), name="stats_readership")]
 
 
 @hooks.register("register_reports_menu_item")

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dj_database_url
 
@@ -14,11 +15,48 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
 def env_bool(name, default=False):
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value.strip().lower() in TRUE_WORDS
+
+
+def smtp_settings():
+    """Django's EMAIL_* settings for an SMTP server: from EMAIL_URL when set, else from the variables of those names."""
+    if os.environ.get("EMAIL_URL"):
+        return smtp_from_url(os.environ["EMAIL_URL"])
+    return {
+        "EMAIL_HOST": os.environ.get("EMAIL_HOST", "localhost"),
+        "EMAIL_PORT": int(os.environ.get("EMAIL_PORT", "25")),
+        "EMAIL_HOST_USER": os.environ.get("EMAIL_HOST_USER", ""),
+        "EMAIL_HOST_PASSWORD": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS"),
+        "EMAIL_USE_SSL": env_bool("EMAIL_USE_SSL"),
+    }
+
+
+def smtp_from_url(url):
+    """smtp://user:password@host:587?tls=true (STARTTLS) or smtps://user:password@host (TLS from the start, port 465).
+
+    User and password are percent-encoded in the URL (an @ in a password is %40).
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ValueError("EMAIL_URL 应形如 smtp://用户名:密码@主机:587?tls=true 或 smtps://用户名:密码@主机:465")
+    options = {key: value.strip().lower() in TRUE_WORDS for key, value in parse_qsl(parts.query)}
+    ssl = parts.scheme == "smtps" or options.get("ssl", False)
+    return {
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": parts.port or (465 if ssl else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": options.get("tls", False) and not ssl,
+        "EMAIL_USE_SSL": ssl,
+    }
 
 
 def s3_storages():
@@ -239,7 +277,9 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"()": "cms.log.ZonedFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s", "time_zone": TIME_ZONE}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {

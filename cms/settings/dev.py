@@ -35,6 +35,11 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Uploaded images and documents in var/media/ come from the app itself (cms/urls.py); never in production.
 SERVE_MEDIA = True
+
+# Mail (workflow notifications, password resets) is written to var/mail/, one file per sending: no mail server needed.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import env_bool, env_list, s3_storages
+from .base import env_bool, env_list, s3_storages, smtp_settings
 
 
 def required(name):
@@ -25,6 +25,12 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# Workflow notifications and password resets: an SMTP server from EMAIL_URL or EMAIL_HOST and friends.
+globals().update(smtp_settings())
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # a silent mail server must not hold an approval for minutes
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 if os.environ.get("REDIS_URL"):
     redis_cache = {

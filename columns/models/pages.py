@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
@@ -196,6 +196,18 @@ class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey("columns.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
+class ArticleTitlePanel(TitleFieldPanel):
+    """The title, without Wagtail's copying of it into the slug as it is typed.
+
+    That copy keeps the Chinese characters (WAGTAIL_ALLOW_UNICODE_SLUGS), and each becomes nine characters
+    of percent-escapes in the address; an article's slug left empty is dated instead (ArticlePageForm).
+    """
+
+    class BoundPanel(TitleFieldPanel.BoundPanel):
+        def get_should_apply(self):
+            return False
+
+
 class ArticlePage(CachedPage, Page):
     subtitle = models.CharField(_("副标题"), max_length=200, blank=True)
     summary = models.TextField(_("摘要"), max_length=500, blank=True, help_text=_("列表和分享卡片上显示，500字以内"))
@@ -232,7 +244,8 @@ class ArticlePage(CachedPage, Page):
     base_form_class = ArticlePageForm
     checked_fields = ("title", "subtitle", "summary", "body")  # by the word lists (content_checks.py)
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        ArticleTitlePanel("title"),
         FieldPanel("subtitle"),
         FieldPanel("summary"),
         FieldPanel("cover_image"),

@@ -1,7 +1,7 @@
 /* The video player: HLS through hls.js where Media Source Extensions exist, the browser's own HLS on
  * iPhone/iPad (WeChat on iOS included), the MP4 otherwise. Adds a seek bar with storyboard
  * thumbnails and chapter marks where the browser's own bar can be hidden, and counts one play per
- * reader (a beacon, no cookie). */
+ * reader (a beacon, no cookie), never an admin preview. */
 (function () {
   "use strict";
 
@@ -193,6 +193,7 @@
   }
 
   function countPlay(figure, video) {
+    if (figure.hasAttribute("data-preview")) return;  // staff checking a video in the admin are not readers
     video.addEventListener("playing", function () {
       var url = "/stats/hit/video/" + figure.dataset.videoId + "/";
       if (navigator.sendBeacon) navigator.sendBeacon(url);

@@ -1,8 +1,10 @@
 """Settings come from the environment; production refuses to start without its secrets."""
 
 import os
+import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,59 @@ def test_development_serves_static_files_without_debug_or_collectstatic(tmp_path
         UMC_VAR_DIR=str(tmp_path),
     )
     assert result.stdout.split() == ["False", "200"], result.stderr[-2000:]
+
+
+def test_log_lines_carry_shanghai_time_with_its_offset_whatever_the_machines_zone(tmp_path):
+    result = run_python(
+        "import logging; logging.getLogger('umc').warning('你好')", DJANGO_SETTINGS_MODULE="cms.settings.dev", UMC_VAR_DIR=str(tmp_path), TZ="UTC"
+    )
+    stamp = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \+0800) WARNING umc: 你好$", result.stderr.strip())
+    assert stamp, result.stderr
+    logged = datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S.%f %z")
+    assert abs((datetime.now(UTC) - logged).total_seconds()) < 60
+
+
+def test_development_writes_mail_into_var_instead_of_needing_a_mail_server(tmp_path):
+    result = run_python(
+        "from django.core.mail import send_mail; send_mail('审核提醒', '请审核', 'cms@example.cn', ['li@example.cn'])",
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        UMC_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "li@example.cn" in "".join(path.read_text() for path in (tmp_path / "mail").iterdir())
+
+
+PRINT_MAIL = (
+    "from django.conf import settings as s; print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD,"
+    " s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.DEFAULT_FROM_EMAIL)"
+)
+PRODUCTION = {"DJANGO_SETTINGS_MODULE": "cms.settings.production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "news.example.cn"}
+
+
+def test_production_takes_its_mail_server_from_one_email_url():
+    result = run_python(
+        PRINT_MAIL, **PRODUCTION, EMAIL_URL="smtps://notice%40example.cn:p%40ss@smtp.example.cn", DEFAULT_FROM_EMAIL="notice@example.cn"
+    )
+    assert result.stdout.split() == ["smtp.example.cn", "465", "notice@example.cn", "p@ss", "False", "True", "notice@example.cn"]
+
+
+def test_production_takes_its_mail_server_from_the_email_variables():
+    result = run_python(
+        PRINT_MAIL,
+        **PRODUCTION,
+        EMAIL_HOST="smtp.example.cn",
+        EMAIL_PORT="587",
+        EMAIL_HOST_USER="notice",
+        EMAIL_HOST_PASSWORD="secret",
+        EMAIL_USE_TLS="true",
+        DEFAULT_FROM_EMAIL="notice@example.cn",
+    )
+    assert result.stdout.split() == ["smtp.example.cn", "587", "notice", "secret", "True", "False", "notice@example.cn"]
+
+
+def test_an_email_url_starts_tls_when_asked_and_refuses_other_schemes():
+    from cms.settings.base import smtp_from_url
+
+    assert smtp_from_url("smtp://mail.example.cn:587?tls=true")["EMAIL_USE_TLS"] is True
+    with pytest.raises(ValueError):
+        smtp_from_url("https://mail.example.cn")

@@ -177,6 +177,14 @@ def test_report_adds_reads_up_by_series_and_column(client, make_staff, series):
     assert html.index("劳模文章") < html.index("最美文章")
 
 
+def test_report_has_the_admin_header_with_breadcrumbs(client, make_staff):
+    client.force_login(make_staff("zhubian", roles=["终审"]))
+    html = client.get("/admin/reports/readership/").content.decode()
+    breadcrumbs = html[html.index('data-controller="w-breadcrumbs"') :]
+    assert "阅读与播放统计" in breadcrumbs[: breadcrumbs.index("</nav>")]
+    assert "<title>阅读与播放统计" in html
+
+
 def test_report_is_closed_to_editors(client, make_staff):
     client.force_login(make_staff("bianji", roles=["编辑"], columns=["laodongmei"]))
     assert client.get("/admin/reports/readership/").status_code in (302, 403)
