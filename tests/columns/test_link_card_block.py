@@ -1,4 +1,3 @@
-import importlib
 import json
 
 import pytest
@@ -38,7 +37,7 @@ def test_a_link_card_stored_with_a_script_address_is_not_shown(series, client):
     assert "javascript:" not in html and "市总工会发布春风行动安排" not in html
 
 
-def test_embeds_stored_before_become_link_cards_in_the_page_and_its_revisions(series, client):
+def test_embeds_stored_before_become_link_cards_in_the_page_and_its_revisions(series, client, columns_migration):
     article = ArticlePageFactory(parent=series)
     body = [
         {"type": "paragraph", "value": "<p>正文。</p>", "id": "p1"},
@@ -50,8 +49,7 @@ def test_embeds_stored_before_become_link_cards_in_the_page_and_its_revisions(se
     revision.content["body"] = json.dumps(body)
     revision.save(update_fields=["content"])
 
-    migration = importlib.import_module("columns.migrations.0012_link_card_block").Migration
-    migration.operations[-1].code(apps, None)
+    columns_migration("_link_card_block").Migration.operations[-1].code(apps, None)
 
     converted = [
         {"type": "paragraph", "value": "<p>正文。</p>", "id": "p1"},
