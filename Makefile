@@ -8,7 +8,7 @@ WEB_PORT ?= 8000
 SITE_URL ?= http://$(WEB_HOST):$(WEB_PORT)
 export WEB_HOST WEB_PORT SITE_URL
 
-.PHONY: run test lint bench install system-packages setup clean
+.PHONY: run test lint bench install system-packages messages setup clean
 
 $(VENV)/.installed-runtime: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -31,9 +31,16 @@ static/vendor/hls.min.js: package.json package-lock.json
 	cp node_modules/hls.js/dist/hls.min.js $@
 
 system-packages:
-	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
+	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg msgfmt:gettext \
+		/usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
 
-setup: install system-packages
+# The project's own translations (locale/: what Wagtail's zh_Hans catalogue misses). The .mo files are build
+# output, kept out of git; compilemessages skips those that are newer than their .po.
+messages:
+	@command -v msgfmt >/dev/null || { echo "警告：缺少 msgfmt (gettext)，管理后台将有部分英文：apt-get install gettext"; exit 0; }; \
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
+
+setup: install system-packages messages
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_taxonomy
@@ -51,8 +58,9 @@ run: setup
 	TZ=Asia/Shanghai honcho start -f Procfile  # honcho stamps its lines in Shanghai time too, like every process (TIME_ZONE)
 
 test: $(VENV)/.installed-test static/vendor/hls.min.js
-	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium \
+	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium msgfmt:gettext \
 		/usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
+	@$(MAKE) --no-print-directory messages
 	$(PY) -m pytest
 
 # Lint, format and migrations, as CI checks them first (`ruff format .` fixes the formatting).

@@ -1,13 +1,16 @@
 """The blocks an article body is made of. Rich text is limited to features that survive WeChat's browser."""
 
+from urllib.parse import urlsplit
+
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from media_center.choosers import VideoChooserBlockBase as VideoChooserBlock
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"]
+WEB_SCHEMES = ("http", "https")
 
 
 class SafeRichTextBlock(blocks.RichTextBlock):
@@ -65,10 +68,39 @@ class VideoBlock(blocks.StructBlock):
         template = "columns/blocks/video.html"
 
 
+class LinkCardBlock(blocks.StructBlock):
+    """Content on another platform as a card the editor fills in, linking out.
+
+    It replaces Wagtail's embeds: their oEmbed providers know no Chinese platform, and the server
+    would fetch them from abroad. Nothing here is fetched by the server or by the reader's browser.
+    """
+
+    url = blocks.URLBlock(
+        label=_("链接"),
+        help_text=_("以 http:// 或 https:// 开头的完整网址"),
+        validators=[URLValidator(schemes=WEB_SCHEMES)],
+    )
+    title = blocks.CharBlock(max_length=100, label=_("标题"))
+    summary = blocks.TextBlock(required=False, max_length=200, label=_("摘要"))
+    image = ImageChooserBlock(required=False, label=_("图片"))
+
+    class Meta:
+        icon = "link"
+        label = _("链接卡片")
+        help_text = _("微博、微信公众号、抖音等外部内容：系统不会抓取或嵌入，请自己填写标题，可加摘要和图片；读者点击卡片后跳转到原链接。")
+        template = "columns/blocks/link_card.html"
+
+    def get_context(self, value, parent_context=None):
+        # Cards stored by imports or scripts skip the form's validation: only web addresses become links.
+        context = super().get_context(value, parent_context)
+        context["href"] = value["url"] if urlsplit(value["url"]).scheme in WEB_SCHEMES else ""
+        return context
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = SafeRichTextBlock(features=RICH_TEXT_FEATURES, label=_("正文"))
     image = CaptionedImageBlock()
     gallery = GalleryBlock()
     quote = QuoteBlock()
     video = VideoBlock()
-    embed = EmbedBlock(label=_("外部嵌入"), help_text=_("视频或微博等外部链接"), icon="media")
+    link_card = LinkCardBlock()

@@ -100,7 +100,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",
-    "wagtail.embeds",
+    "wagtail.embeds",  # only for columns' early migrations, which name its block; nothing offers embeds now
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # Wagtail's admin uses its naturaltime ("3 分钟前"): installed, its Chinese is loaded
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,11 @@ PAGE_CACHE_VERSION_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_CHEC
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER") or os.environ.get("STATS_CLIENT_ADDRESS_HEADER") or None
 
 WAGTAIL_SITE_NAME = "工会融媒体中心"
+# The admin calls nothing outside the site: no gravatar (blocked in mainland China; Wagtail's own avatar
+# instead), no release check against releases.wagtail.org, no banner sending editors to an English guide abroad.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # The public base URL (https://news.example.cn): QR codes and shared addresses are built from it.
 SITE_URL = os.environ.get("SITE_URL", "")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -272,7 +278,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
-WAGTAILEMBEDS_RESPONSIVE_HTML = True
+WAGTAILEMBEDS_FINDERS = []  # no oEmbed look-ups abroad, even through the admin's embed chooser URL
 
 LOGGING = {
     "version": 1,
