@@ -17,6 +17,7 @@ from PIL import ImageDraw
 from wagtail.images import get_image_model
 
 from .models import ArticlePage, SeriesPage
+from .models.pages import ORIGINAL_SOURCE
 
 DEMO_FILE = Path(__file__).with_name("demo_articles.toml")
 COVER_SIZE = (1200, 800)
@@ -41,7 +42,7 @@ def load_demo_articles(path=DEMO_FILE):
             summary=entry["summary"],
             author=entry["author"],
             editor_in_charge=entry["editor"],
-            source=entry.get("source", "本站原创"),
+            source=entry.get("source", ORIGINAL_SOURCE),
             date_published=timezone.now() - timedelta(days=entry["days_ago"]),
             cover_image=cover_image_for(entry["slug"], entry["title"]),
             body=[("paragraph", f"<p>{escape(text)}</p>") for text in entry["paragraphs"]],

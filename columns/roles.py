@@ -7,6 +7,7 @@ taxonomy sync. Both are idempotent.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.roles import ADMINISTRATOR, EDITOR, FINAL_REVIEW, FIRST_REVIEW, REVIEW_STEPS, ROLES, SECOND_REVIEW, VIDEO, grant
 
@@ -95,8 +96,8 @@ def assign_roles(user, roles=(), column_slugs=(), replace_columns=False):
             "; ".join(
                 part
                 for part in (
-                    unknown_roles and f"没有这些角色：{', '.join(unknown_roles)}",
-                    unknown_columns and f"没有这些版块：{', '.join(unknown_columns)}",
+                    unknown_roles and gettext("没有这些角色：%(roles)s") % {"roles": ", ".join(unknown_roles)},
+                    unknown_columns and gettext("没有这些版块：%(columns)s") % {"columns": ", ".join(unknown_columns)},
                 )
                 if part
             )

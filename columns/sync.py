@@ -7,6 +7,7 @@ changes only while it still holds what the sync last wrote: an administrator's e
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import gettext
 from wagtail.models import Page, Site
 
 from .models import TAXONOMY, ColumnPage, HomePage, SeriesPage, SiteSettings, TaxonomySyncRecord
@@ -31,7 +32,7 @@ def sync_taxonomy(taxonomy=TAXONOMY):
 
 
 def _ensure_page(model, parent, spec, changes):
-    label = f"{model._meta.verbose_name}「{spec.title}」({spec.slug})"
+    label = gettext("%(type)s「%(title)s」(%(slug)s)") % {"type": model._meta.verbose_name, "title": spec.title, "slug": spec.slug}
     record, _ = TaxonomySyncRecord.objects.get_or_create(
         slug=spec.slug, defaults={"title": spec.title, "intro": spec.intro}
     )
@@ -40,7 +41,7 @@ def _ensure_page(model, parent, spec, changes):
         _remove_placeholder(parent, spec.slug)
         page = parent.add_child(instance=model(slug=spec.slug, title=spec.title, intro=spec.intro))
         page.save_revision().publish()
-        changes.append(f"新建 {label}")
+        changes.append(gettext("新建 %(page)s") % {"page": label})
     else:
         page = _ensure_parent(page, parent, label, changes)
         _apply_file_edits(page, record, spec, label, changes)
@@ -59,7 +60,7 @@ def _remove_placeholder(parent, slug):
 def _ensure_parent(page, parent, label, changes):
     if page.get_parent().pk != parent.pk:
         page.move(parent, pos="last-child")
-        changes.append(f"移回 {label} 到「{parent.title}」下")
+        changes.append(gettext("移回 %(page)s 到「%(parent)s」下") % {"page": label, "parent": parent.title})
         page = type(page).objects.get(pk=page.pk)
     return page
 
@@ -77,9 +78,10 @@ def _apply_file_edits(page, record, spec, label, changes):
         setattr(page, field, value)
     page.save_revision().publish()
     if edits:
-        changes.append(f"更新 {label} 的{'、'.join(_field_label(page, field) for field in edits)}")
+        fields = "、".join(_field_label(page, field) for field in edits)
+        changes.append(gettext("更新 %(page)s 的%(fields)s") % {"page": label, "fields": fields})
     else:
-        changes.append(f"重新发布 {label}")
+        changes.append(gettext("重新发布 %(page)s") % {"page": label})
 
 
 def _field_label(page, field):
@@ -98,16 +100,16 @@ def _ensure_order(parent, model, slugs, changes):
         return
     for slug in slugs:
         model.objects.get(slug=slug).move(parent, pos="last-child")
-    changes.append(f"按数据文件重排「{parent.title}」下的{model._meta.verbose_name}顺序")
+    changes.append(gettext("按数据文件重排「%(parent)s」下的%(type)s顺序") % {"parent": parent.title, "type": model._meta.verbose_name})
 
 
 def _ensure_default_site(home, changes):
     site = Site.objects.filter(is_default_site=True).first() or Site.objects.filter(hostname="localhost", port=80).first()
     if site is None:
         site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=home.title)
-        changes.append("创建默认站点")
+        changes.append(gettext("创建默认站点"))
     elif site.root_page_id != home.pk or not site.is_default_site:
         site.root_page, site.is_default_site = home, True
         site.save(update_fields=["root_page", "is_default_site"])
-        changes.append("默认站点指向首页")
+        changes.append(gettext("默认站点指向首页"))
     return site

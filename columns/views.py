@@ -68,7 +68,7 @@ def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = paginate(request, article_listing(ArticlePage.objects.filter(tagged_items__tag=tag)))
     if not articles.object_list and articles.number == 1:
-        raise Http404("没有这个标签的文章。")
+        raise Http404(_("没有这个标签的文章。"))
     depends_on(request, "articles")
     return render(request, "columns/tag.html", {"tag": tag, "articles": articles})
 

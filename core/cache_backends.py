@@ -67,7 +67,7 @@ class ReusingRedisCache(RedisCache):
             self._down_until = time.monotonic() + RETRY_SECONDS
             if time.monotonic() - _last_logged[0] > OUTAGE_LOG_SECONDS:
                 _last_logged[0] = time.monotonic()
-                logger.warning("缓存服务不可用，页面将不经缓存直接生成 (Redis unavailable: %s)", error)
+                logger.warning(_("缓存服务不可用，页面将不经缓存直接生成 (Redis unavailable: %s)"), error)
 
     def get(self, key, default=None, version=None):
         if self.reachable():

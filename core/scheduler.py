@@ -12,6 +12,8 @@ import os
 import socket
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 logger = logging.getLogger(__name__)
 
 
@@ -41,7 +43,7 @@ def run_jobs():
             report = job.run()
         except Exception:  # noqa: BLE001 - one failing job must not stop the others
             logger.exception("scheduled job %s failed", job.name)
-            report = f"{job.name}：运行出错，详见日志。"
+            report = _("%(job)s：运行出错，详见日志。") % {"job": job.name}
         if isinstance(report, str) and report:
             reports.append(report)
     return reports

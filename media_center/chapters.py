@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .ffmpeg.thumbnails import vtt_timestamp
 
 LINE = re.compile(r"^\s*(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?\s+(.+?)\s*$")
@@ -39,15 +41,17 @@ def parse_chapters(text, duration=None):
             continue
         match = LINE.match(line)
         if not match:
-            raise ChapterError(f"第{number}行格式不对，应为“分:秒 标题”或“时:分:秒 标题”，如 12:30 第二家企业")
+            raise ChapterError(
+                _("第%(number)d行格式不对，应为“分:秒 标题”或“时:分:秒 标题”，如 12:30 第二家企业") % {"number": number}
+            )
         hours, minutes, seconds, fraction, title = match.groups()
         if int(seconds) >= 60 or (hours and int(minutes) >= 60):
-            raise ChapterError(f"第{number}行的时间不对：{line.strip()}")
+            raise ChapterError(_("第%(number)d行的时间不对：%(line)s") % {"number": number, "line": line.strip()})
         start = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + float(f"0.{fraction or 0}")
         if starts and start <= starts[-1][0]:
-            raise ChapterError(f"第{number}行的时间应当晚于上一行")
+            raise ChapterError(_("第%(number)d行的时间应当晚于上一行") % {"number": number})
         if duration is not None and start >= duration:
-            raise ChapterError(f"第{number}行的时间超出了视频长度")
+            raise ChapterError(_("第%(number)d行的时间超出了视频长度") % {"number": number})
         starts.append((start, " ".join(title.split())[:MAX_TITLE]))
     ends = [start for start, _ in starts[1:]] + [duration if duration is not None else starts[-1][0] if starts else 0]
     return [Chapter(start, max(end, start), title) for (start, title), end in zip(starts, ends)]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from . import pipeline, storage
 from .models import Video
@@ -18,13 +19,14 @@ def check_upload(filename, size):
     extension = Path(filename).suffix.lower()
     if extension not in ACCEPTED_EXTENSIONS:
         raise ValidationError(
-            f"不支持的文件类型「{extension or '无扩展名'}」：请上传 {'、'.join(e.lstrip('.') for e in ACCEPTED_EXTENSIONS)} 格式的视频。"
+            _("不支持的文件类型「%(extension)s」：请上传 %(accepted)s 格式的视频。")
+            % {"extension": extension or _("无扩展名"), "accepted": "、".join(e.lstrip(".") for e in ACCEPTED_EXTENSIONS)}
         )
     if size <= 0:
-        raise ValidationError("文件是空的。")
+        raise ValidationError(_("文件是空的。"))
     if size > settings.VIDEO_MAX_UPLOAD_BYTES:
         raise ValidationError(
-            f"文件 {filesizeformat(size)}，超过上限 {filesizeformat(settings.VIDEO_MAX_UPLOAD_BYTES)}。"
+            _("文件 %(size)s，超过上限 %(limit)s。") % {"size": filesizeformat(size), "limit": filesizeformat(settings.VIDEO_MAX_UPLOAD_BYTES)}
         )
     return extension
 

@@ -19,6 +19,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -70,8 +71,9 @@ def run_job(job_id):
         VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.FAILED, error="cancelled")
         return
     except ProbeError as refusal:
-        _fail_video(job.video, str(refusal))
-        VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.FAILED, error=str(refusal))
+        reason = _(refusal.message) % refusal.params
+        _fail_video(job.video, reason)
+        VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.FAILED, error=reason)
         return
     except Exception as error:  # noqa: BLE001 - any failure is recorded, retried, then shown to staff
         logger.exception("video job %s failed", job)
@@ -164,7 +166,7 @@ def _retry_or_fail(job, error):
     message = str(error)[:2000]
     if job.attempts >= MAX_ATTEMPTS:
         VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.FAILED, error=message)
-        reason = "转码失败，已重试 %d 次：%s" % (MAX_ATTEMPTS, _short(error))
+        reason = _("转码失败，已重试 %(attempts)d 次：%(error)s") % {"attempts": MAX_ATTEMPTS, "error": _short(error)}
         _fail_video(job.video, reason)
         return
     VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.PENDING, error=message, heartbeat_at=None)
@@ -193,7 +195,7 @@ def requeue_stalled_jobs():
     for job in VideoJob.objects.stalled().select_related("video"):
         if job.attempts >= MAX_ATTEMPTS:
             VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.FAILED, error="worker lost")
-            _fail_video(job.video, "转码进程多次中断，已停止。请检查服务器后重试。")
+            _fail_video(job.video, _("转码进程多次中断，已停止。请检查服务器后重试。"))
             shutil.rmtree(work_dir_of(job), ignore_errors=True)
             continue
         taken_back = VideoJob.objects.stalled().filter(pk=job.pk).update(status=VideoJob.Status.PENDING, heartbeat_at=None)
@@ -249,7 +251,7 @@ def rerun_orphaned_tasks():
 
 def _mark_lost(row):
     """FAILED, unless its worker finished it meanwhile; True if this call marked it."""
-    lost = WorkerLost("执行这个任务的进程已中断")
+    lost = WorkerLost(_("执行这个任务的进程已中断"))
     marked = DBTaskResult.objects.filter(pk=row.pk, status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.FAILED, finished_at=timezone.now(), traceback="".join(traceback.format_exception(lost)),
         exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",

@@ -9,6 +9,8 @@ import re
 
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from core.page_cache import depends_on
@@ -22,7 +24,7 @@ ALLOWED_FOLDERS = ("hls/", "mp4/", "thumbs/")
 CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t", ".vtt": "text/vtt"}
 
 
-NOT_FOUND = "没有这个视频，或者它还没有公开。"
+NOT_FOUND = gettext_lazy("没有这个视频，或者它还没有公开。")
 
 
 def _signed_file(request, video_id, path):
@@ -89,7 +91,7 @@ def playlist(request, video_id, path):
 
 def _playlist_response(video, name):
     if not storage.exists(name):
-        raise Http404("视频还在处理中。")
+        raise Http404(_("视频还在处理中。"))
     text = playback.rewrite_playlist(video, name, storage.read_text(name))
     response = HttpResponse(text, content_type=CONTENT_TYPES[".m3u8"])
     # A growing (EVENT) playlist must be fetched again; a finished one holds signatures that expire.

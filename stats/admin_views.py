@@ -5,7 +5,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from .reports import period, readership
 
-PERIODS = {"7": "最近7天", "30": "最近30天", "90": "最近90天"}
+PERIODS = {"7": gettext_lazy("最近7天"), "30": gettext_lazy("最近30天"), "90": gettext_lazy("最近90天")}
 
 
 class ReadershipReportView(WagtailAdminTemplateMixin, TemplateView):

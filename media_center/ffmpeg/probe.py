@@ -1,6 +1,6 @@
 """Is this file a sane video? ffprobe under the safety options, then plain checks on what it reports.
 
-Every refusal is a ProbeError whose message is shown to video staff as it is, in Chinese.
+Every refusal is a ProbeError whose message is shown to video staff, translated by the Django side.
 """
 
 import json
@@ -8,6 +8,7 @@ import math
 import subprocess
 from dataclasses import dataclass
 
+from .messages import gettext_noop
 from .runner import _die_with_parent
 from .safety import untrusted_input_options
 
@@ -19,7 +20,14 @@ TS_PACKET_SIZES = (188, 192, 204)  # plain, Blu-ray (M2TS) and FEC transport-str
 
 
 class ProbeError(ValueError):
-    """The file is not something we transcode; the message says why, for staff."""
+    """The file is not something we transcode; the message says why, for staff.
+
+    `message` is the untranslated text and `params` its %-values: translated first, then filled in.
+    """
+
+    def __init__(self, message, params=None):
+        self.message, self.params = message, params or {}
+        super().__init__(message % self.params)
 
 
 @dataclass(frozen=True)
@@ -67,26 +75,31 @@ def _run_ffprobe(path, timeout):
             command, capture_output=True, text=True, timeout=timeout, preexec_fn=_die_with_parent, check=False
         )
     except subprocess.TimeoutExpired:
-        raise ProbeError(f"检测超时（超过 {timeout} 秒），文件可能已损坏。")
+        raise ProbeError(gettext_noop("检测超时（超过 %(timeout)s 秒），文件可能已损坏。"), {"timeout": timeout})
     if result.returncode != 0:
-        raise ProbeError(_explain_ffprobe_failure(result.stderr))
+        raise _explain_ffprobe_failure(result.stderr)
     try:
         return json.loads(result.stdout)
     except json.JSONDecodeError:
-        raise ProbeError("无法读取视频信息，文件可能已损坏。")
+        raise ProbeError(gettext_noop("无法读取视频信息，文件可能已损坏。"))
 
 
 def _explain_ffprobe_failure(stderr):
     text = stderr.lower()
     if "not on whitelist" in text or "format not on whitelist" in text:
-        return "不是受支持的视频文件：只接受 MP4/MOV、MKV/WebM、TS、FLV、AVI 视频；图片、播放列表和拼接清单不能上传。"
+        return ProbeError(gettext_noop("不是受支持的视频文件：只接受 MP4/MOV、MKV/WebM、TS、FLV、AVI 视频；图片、播放列表和拼接清单不能上传。"))
     if "moov atom not found" in text:
-        return "文件不完整：缺少 MP4/MOV 的索引（moov），通常是录制中途中断或文件没有传完，画面无法恢复。请上传完整的原文件。"
+        return ProbeError(
+            gettext_noop("文件不完整：缺少 MP4/MOV 的索引（moov），通常是录制中途中断或文件没有传完，画面无法恢复。请上传完整的原文件。")
+        )
     if "end of file" in text:
-        return "文件不完整或已损坏（可能没有上传完），无法读取。"
+        return ProbeError(gettext_noop("文件不完整或已损坏（可能没有上传完），无法读取。"))
     if "invalid data found" in text:
-        return "无法读取：这不是视频文件，或者文件不完整、已损坏。"
-    return "无法识别的视频文件：" + (stderr.strip().splitlines() or ["未知错误"])[-1][:200]
+        return ProbeError(gettext_noop("无法读取：这不是视频文件，或者文件不完整、已损坏。"))
+    lines = stderr.strip().splitlines()
+    if not lines:
+        return ProbeError(gettext_noop("无法识别的视频文件：未知错误"))
+    return ProbeError(gettext_noop("无法识别的视频文件：%(detail)s"), {"detail": lines[-1][:200]})
 
 
 def _check(report):
@@ -96,24 +109,30 @@ def _check(report):
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     if video is None:
         if audio is not None:
-            raise ProbeError("这是一个音频文件，没有视频画面。")
-        raise ProbeError("文件里没有视频画面。")
+            raise ProbeError(gettext_noop("这是一个音频文件，没有视频画面。"))
+        raise ProbeError(gettext_noop("文件里没有视频画面。"))
     width, height = int(video.get("width") or 0), int(video.get("height") or 0)
     if width <= 0 or height <= 0:
-        raise ProbeError("视频画面尺寸无效。")
+        raise ProbeError(gettext_noop("视频画面尺寸无效。"))
     if max(width, height) > MAX_LONG_SIDE or min(width, height) > MAX_SHORT_SIDE:
         raise ProbeError(
-            f"画面尺寸 {width}×{height} 过大：最大支持 {MAX_LONG_SIDE}×{MAX_SHORT_SIDE}（4K），竖屏 {MAX_SHORT_SIDE}×{MAX_LONG_SIDE}。"
-            "请导出为 4K 或更小的视频后再上传。"
+            gettext_noop(
+                "画面尺寸 %(width)d×%(height)d 过大：最大支持 %(long)d×%(short)d（4K），竖屏 %(short)d×%(long)d。"
+                "请导出为 4K 或更小的视频后再上传。"
+            ),
+            {"width": width, "height": height, "long": MAX_LONG_SIDE, "short": MAX_SHORT_SIDE},
         )
     duration = _duration(report, video)
     if duration > 0:  # no stated length (a live recording cut off): what decodes is measured when it is cut into chunks
         check_duration(duration)
     frame_rate = _frame_rate(video)
     if frame_rate < 1:
-        raise ProbeError(f"帧率 {frame_rate:g} 不正常。")
+        raise ProbeError(gettext_noop("帧率 %(rate)g 不正常。"), {"rate": frame_rate})
     if round(frame_rate) > MAX_SOURCE_FRAME_RATE:
-        raise ProbeError(f"帧率 {frame_rate:g} 帧/秒过高：最高支持 {MAX_SOURCE_FRAME_RATE} 帧/秒。请导出为 {MAX_SOURCE_FRAME_RATE} 帧/秒或更低后再上传。")
+        raise ProbeError(
+            gettext_noop("帧率 %(rate)g 帧/秒过高：最高支持 %(limit)d 帧/秒。请导出为 %(limit)d 帧/秒或更低后再上传。"),
+            {"rate": frame_rate, "limit": MAX_SOURCE_FRAME_RATE},
+        )
     rotation = _rotation(video)
     if rotation in (90, 270):
         width, height = height, width
@@ -138,9 +157,12 @@ def _check(report):
 def check_duration(duration):
     """The stated length is checked when probing; what actually decodes once the chunks are cut."""
     if duration <= 0:
-        raise ProbeError("视频时长为零，文件可能不完整。")
+        raise ProbeError(gettext_noop("视频时长为零，文件可能不完整。"))
     if duration > MAX_DURATION_SECONDS:
-        raise ProbeError(f"视频时长 {duration / 3600:.1f} 小时，超过 {MAX_DURATION_SECONDS // 3600} 小时的上限。")
+        raise ProbeError(
+            gettext_noop("视频时长 %(hours).1f 小时，超过 %(limit)d 小时的上限。"),
+            {"hours": duration / 3600, "limit": MAX_DURATION_SECONDS // 3600},
+        )
 
 
 def _is_cover_art(stream):

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from PIL import Image
 
-from media_center import storage
+from media_center import pipeline, storage
 from media_center.ingest import ingest_file
 from media_center.models import Video
 from tests.media import cut_short, generate_video
@@ -93,6 +93,14 @@ def test_source_above_4k_is_refused_in_either_orientation(size, media_dir, djang
 def test_source_above_60_fps_is_refused(media_dir, django_capture_on_commit_callbacks):
     path = generate_video(media_dir / "slow-motion.mp4", seconds=1, size="320x240", rate=120, audio=False)
     assert "帧率 120 帧/秒过高：最高支持 60 帧/秒" in refused(path, django_capture_on_commit_callbacks)
+
+
+def test_refusal_is_translated_before_its_values_are_filled_in(media_dir, monkeypatch, django_capture_on_commit_callbacks):
+    """media_center.ffmpeg knows no Django: it hands over the text to translate and its values apart."""
+    english = {"帧率 %(rate)g 帧/秒过高：最高支持 %(limit)d 帧/秒。请导出为 %(limit)d 帧/秒或更低后再上传。": "%(rate)g fps is above %(limit)d fps."}
+    monkeypatch.setattr(pipeline, "_", lambda message: english.get(message, message))
+    path = generate_video(media_dir / "slow-motion.mp4", seconds=1, size="320x240", rate=120, audio=False)
+    assert refused(path, django_capture_on_commit_callbacks) == "120 fps is above 60 fps."
 
 
 def test_zero_length_video(tmp_path, django_capture_on_commit_callbacks):

@@ -1,11 +1,15 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from columns.roles import ensure_editorial_setup
 from columns.sync import sync_taxonomy
 
 
 class Command(BaseCommand):
-    help = "让页面树与 columns/taxonomy.toml 一致：十个版块、二十六个序列，并配置各版块编辑权限和三审流程（可重复运行）。"
+    help = gettext_lazy(
+        "让页面树与 columns/taxonomy.toml 一致：十个版块、二十六个序列，并配置各版块编辑权限和三审流程（可重复运行）。"
+    )
 
     def handle(self, *args, **options):
         changes = sync_taxonomy()
@@ -13,6 +17,6 @@ class Command(BaseCommand):
         for change in changes:
             self.stdout.write(f"  {change}")
         if changes:
-            self.stdout.write(self.style.SUCCESS(f"栏目结构已同步，共 {len(changes)} 处改动。"))
+            self.stdout.write(self.style.SUCCESS(_("栏目结构已同步，共 %(count)d 处改动。") % {"count": len(changes)}))
         else:
-            self.stdout.write(self.style.SUCCESS("栏目结构已是最新，没有改动。"))
+            self.stdout.write(self.style.SUCCESS(_("栏目结构已是最新，没有改动。")))

@@ -4,12 +4,13 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.scheduler import jobs, run_jobs
 
 
 class Command(BaseCommand):
-    help = _("调度进程：每分钟运行各应用登记的定时任务（定时发布与下线、重新排队中断的视频任务、清理等）。多台机器可同时运行。")
+    help = gettext_lazy("调度进程：每分钟运行各应用登记的定时任务（定时发布与下线、重新排队中断的视频任务、清理等）。多台机器可同时运行。")
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=int, default=60, help=_("两次运行之间的秒数"))
