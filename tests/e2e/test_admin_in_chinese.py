@@ -184,7 +184,7 @@ def test_a_reviewer_meets_only_chinese(walk, step):
     for action in ("通过并留言", "退回修改"):
 
         def open_action(page, action=action):
-            row = page.locator("section", has_text="等待你的审查").locator("tr", has_text=waiting.title)
+            row = page.locator("section", has_text="等待我审核").locator("tr", has_text=waiting.title)
             row.get_by_role("button").last.click()
             page.get_by_role("button", name=action, exact=True).click()
             page.locator(".modal-content form").wait_for()
