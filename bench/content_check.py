@@ -75,7 +75,9 @@ def main():
     full_time, _ = timed(lambda: scanner.scan(article_texts(article.title, article.subtitle, article.summary, article.body)))
 
     print(f"content_check: article {ARTICLE_CHARS} chars, list {len(words)} words, {len(hits)} hits")
-    print(f"content_check: automaton scan median {scan_time * 1000:.2f} ms (goal < 20 ms: {'met' if scan_time < 0.020 else 'MISSED'})")
+    print(
+        f"content_check: automaton scan median {scan_time * 1000:.2f} ms (goal < 20 ms: {'met' if scan_time < 0.020 else 'MISSED'})"
+    )
     print(f"content_check: whole check of an ArticlePage (text extraction + scan) median {full_time * 1000:.2f} ms")
     print(f"content_check: automaton scan / naive str.find scan = {scan_time / naive_time:.4f}x")
     print(f"content_check: automaton build (once per list change) / scan = {build_time / scan_time:.1f}x")

@@ -40,10 +40,71 @@ FIRST_ARTICLES = 1_000
 LOAD_SECONDS = 4 if QUICK else 10
 CONNECTIONS = 8
 REDIS_DB = 14
-SEARCH_QUERIES = ["招聘会", "劳动模范", "工人文化宫", "直播荐岗", "技能培训", "安全生产", "女职工", "困难职工", "新能源", "职工书屋"]
+SEARCH_QUERIES = [
+    "招聘会",
+    "劳动模范",
+    "工人文化宫",
+    "直播荐岗",
+    "技能培训",
+    "安全生产",
+    "女职工",
+    "困难职工",
+    "新能源",
+    "职工书屋",
+]
 SEARCH_REPEATS = 3 if QUICK else 10
 
-WORDS = ["职工", "劳动模范", "工匠", "车间", "焊工", "电工", "技能培训", "工人文化宫", "招聘会", "直播荐岗", "岗位", "企业", "新能源", "安全生产", "女职工", "困难职工", "慰问", "帮扶", "工会", "夜校", "读书会", "职工书屋", "书法", "摄影", "展览", "比赛", "维权", "法律援助", "劳动合同", "户外劳动者", "驿站", "春节", "五一", "表彰", "创新工作室", "技术攻关", "志愿服务", "健身", "婚恋", "交友", "普惠", "文化", "宣讲", "课堂", "讲座", "社区", "园区", "煤矿", "制造"]
+WORDS = [
+    "职工",
+    "劳动模范",
+    "工匠",
+    "车间",
+    "焊工",
+    "电工",
+    "技能培训",
+    "工人文化宫",
+    "招聘会",
+    "直播荐岗",
+    "岗位",
+    "企业",
+    "新能源",
+    "安全生产",
+    "女职工",
+    "困难职工",
+    "慰问",
+    "帮扶",
+    "工会",
+    "夜校",
+    "读书会",
+    "职工书屋",
+    "书法",
+    "摄影",
+    "展览",
+    "比赛",
+    "维权",
+    "法律援助",
+    "劳动合同",
+    "户外劳动者",
+    "驿站",
+    "春节",
+    "五一",
+    "表彰",
+    "创新工作室",
+    "技术攻关",
+    "志愿服务",
+    "健身",
+    "婚恋",
+    "交友",
+    "普惠",
+    "文化",
+    "宣讲",
+    "课堂",
+    "讲座",
+    "社区",
+    "园区",
+    "煤矿",
+    "制造",
+]
 
 
 # --- the child: fills and measures one database from inside Django ------------------------------
@@ -61,7 +122,9 @@ def vocabulary(size=20_000):
     the long-tailed word counts of real Chinese rather than a handful of words in every article."""
     from core.search.backend import tokenizer
 
-    words = sorted(((word, freq) for word, freq in tokenizer().FREQ.items() if freq and 2 <= len(word) <= 4), key=lambda item: -item[1])
+    words = sorted(
+        ((word, freq) for word, freq in tokenizer().FREQ.items() if freq and 2 <= len(word) <= 4), key=lambda item: -item[1]
+    )
     words = words[:size]
     return [word for word, _ in words], list(itertools.accumulate(freq for _, freq in words))
 
@@ -130,7 +193,14 @@ def fill(total):
                     series_id=series.pk,
                     column_id=column_by_path[ancestor_path(series.path, COLUMN_DEPTH)],
                     summary="".join(words[:8]) + "。",
-                    body=[("paragraph", "<p>" + "".join(f"{word}，" if index % 7 == 6 else word for index, word in enumerate(words)) + "。</p>")],
+                    body=[
+                        (
+                            "paragraph",
+                            "<p>"
+                            + "".join(f"{word}，" if index % 7 == 6 else word for index, word in enumerate(words))
+                            + "。</p>",
+                        )
+                    ],
                     author="李晓雯",
                     editor_in_charge="王敏",
                     source="本站原创",
@@ -313,7 +383,9 @@ def run_database(engine, lines):
                 )
             with gunicorn(env, free_port()) as base:
                 ceiling, ceiling_p50, ceiling_p99 = wrk(f"{base}/ping")
-                lines.append(f"{engine} ceiling /ping: {ceiling:.0f} req/s, p50 {ceiling_p50:.2f} ms, p99 {ceiling_p99:.2f} ms (baseline)")
+                lines.append(
+                    f"{engine} ceiling /ping: {ceiling:.0f} req/s, p50 {ceiling_p50:.2f} ms, p99 {ceiling_p99:.2f} ms (baseline)"
+                )
                 for name, path in (("article", article), ("column", "/laodongmei/")):
                     for mode, suffix, goal in (("cached", "", 0.8), ("uncached", "?nocache=1", 0.25)):
                         rps, p50, p99 = wrk(base + path + suffix)
@@ -334,7 +406,9 @@ def run_database(engine, lines):
                     f"(goal <= 60 KB) {'ok' if size <= 60 * 1024 else 'MISSED'}"
                 )
                 rps, p50, _ = wrk(base + "/?nocache=1")
-                lines.append(f"{engine} home page uncached (no goal): {rps / ceiling:.2f}x the ceiling's req/s ({rps:.0f} req/s, p50 {p50:.1f} ms)")
+                lines.append(
+                    f"{engine} home page uncached (no goal): {rps / ceiling:.2f}x the ceiling's req/s ({rps:.0f} req/s, p50 {p50:.1f} ms)"
+                )
             with gunicorn(env, free_port(), settings="bench.floor_settings") as base:
                 rps, p50, _ = wrk(base + article + "?nocache=1")
                 lines.append(

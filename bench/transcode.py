@@ -34,7 +34,11 @@ def generate(path, seconds, size, rate=30, like_a_recording=False):
     """`like_a_recording`: encoded the way OBS records a livestream (x264 veryfast, high profile,
     6 Mb/s, 2 s keyframes), so decoding costs what it costs on real uploads. Otherwise ultrafast,
     which is quicker to make and cheaper to decode."""
-    encoding = ["-preset", "veryfast", "-profile:v", "high", "-b:v", "6M", "-maxrate", "6M", "-bufsize", "12M"] if like_a_recording else ["-preset", "ultrafast"]
+    encoding = (
+        ["-preset", "veryfast", "-profile:v", "high", "-b:v", "6M", "-maxrate", "6M", "-bufsize", "12M"]
+        if like_a_recording
+        else ["-preset", "ultrafast"]
+    )
     subprocess.run(
         ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
          "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={seconds}",
@@ -55,7 +59,10 @@ def timed(function):
 def encode(source, out, rungs, seconds):
     for rung in rungs:
         (out / rung.name).mkdir(parents=True, exist_ok=True)
-    run(ladder_command(source, out, rungs, width=1920, height=1080, frame_rate=30, segment_prefix="c00000"), timeout=20 * seconds + 600)
+    run(
+        ladder_command(source, out, rungs, width=1920, height=1080, frame_rate=30, segment_prefix="c00000"),
+        timeout=20 * seconds + 600,
+    )
 
 
 def encode_with_sound(source, out, seconds):
@@ -129,7 +136,9 @@ assert video.status == "ready", video.failure_reason
 jobs = [(job.kind, (job.finished_at - job.started_at).total_seconds()) for job in video.jobs.order_by("pk")]
 print(json.dumps({{"first": first, "total": total, "jobs": jobs, "peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}}))
 """
-        result = subprocess.run([sys.executable, "-c", "import json\n" + script], cwd=REPO, env=self.env, check=True, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-c", "import json\n" + script], cwd=REPO, env=self.env, check=True, capture_output=True, text=True
+        )
         return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -139,9 +148,13 @@ def pipeline_figures(work, source, one_process):
     one = deployment.process(source, workers=1)
     two = deployment.process(source, workers=2)
     chunks = sum(1 for kind, _ in one["jobs"] if kind == "chunk")
-    print(f"transcode: pipeline (probe, {chunks} chunks of {chunk_seconds} s, sound, thumbnails, MP4 stitch; real db_worker) against one ffmpeg run making the same ladder and sound:")
+    print(
+        f"transcode: pipeline (probe, {chunks} chunks of {chunk_seconds} s, sound, thumbnails, MP4 stitch; real db_worker) against one ffmpeg run making the same ladder and sound:"
+    )
     print(f"transcode: pipeline, 1 worker / one-process ladder with sound = {one['total'] / one_process:.2f}x (goal <= 1.10x)")
-    print(f"transcode: pipeline, 2 workers on {os.cpu_count()} cores / one-process ladder with sound = {two['total'] / one_process:.2f}x (goal <= 0.85x)")
+    print(
+        f"transcode: pipeline, 2 workers on {os.cpu_count()} cores / one-process ladder with sound = {two['total'] / one_process:.2f}x (goal <= 0.85x)"
+    )
     # Model for N machines (one worker each), from the job times of the one-worker run: prepare and
     # finish are serial; chunks, audio and thumbnails spread over the machines, no job being split.
     seconds = {}
@@ -152,7 +165,9 @@ def pipeline_figures(work, source, one_process):
     overhead = one["total"] - serial - sum(spread)
     for machines in (1, 2, 4, 8):
         modelled = serial + overhead + max(sum(spread) / machines, max(spread))
-        print(f"transcode: model, {machines} machine(s) x 1 worker: pipeline / one-process ladder with sound ≈ {modelled / one_process:.2f}x")
+        print(
+            f"transcode: model, {machines} machine(s) x 1 worker: pipeline / one-process ladder with sound ≈ {modelled / one_process:.2f}x"
+        )
 
 
 def first_playable_figure(work):
@@ -160,7 +175,9 @@ def first_playable_figure(work):
     deployment = Deployment(work / "first-playable", chunk_seconds=120)
     result = deployment.process(source, workers=1)
     chunks = sum(1 for kind, _ in result["jobs"] if kind == "chunk")
-    print(f"transcode: {FIRST_PLAYABLE_SECONDS // 60}-minute 720p source, {chunks} chunks (30 s, then 120 s), 1 worker: first playable / full transcode = {result['first'] / result['total']:.2f} (goal <= 0.15)")
+    print(
+        f"transcode: {FIRST_PLAYABLE_SECONDS // 60}-minute 720p source, {chunks} chunks (30 s, then 120 s), 1 worker: first playable / full transcode = {result['first'] / result['total']:.2f} (goal <= 0.15)"
+    )
 
 
 def memory_figure(work):
@@ -170,7 +187,9 @@ def memory_figure(work):
         deployment = Deployment(work / f"memory-{seconds}", chunk_seconds=120)
         peaks.append(deployment.process(source, workers=1)["peak_kib"])
     short, long = MEMORY_SECONDS
-    print(f"transcode: peak RSS of any process, {long} s source / {short} s source = {peaks[1] / peaks[0]:.2f}x (must stay ~1.0x; {peaks[0] // 1024} MiB vs {peaks[1] // 1024} MiB)")
+    print(
+        f"transcode: peak RSS of any process, {long} s source / {short} s source = {peaks[1] / peaks[0]:.2f}x (must stay ~1.0x; {peaks[0] // 1024} MiB vs {peaks[1] // 1024} MiB)"
+    )
 
 
 def main():

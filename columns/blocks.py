@@ -87,7 +87,9 @@ class LinkCardBlock(blocks.StructBlock):
     class Meta:
         icon = "link"
         label = _("链接卡片")
-        help_text = _("微博、微信公众号、抖音等外部内容：系统不会抓取或嵌入，请自己填写标题，可加摘要和图片；读者点击卡片后跳转到原链接。")
+        help_text = _(
+            "微博、微信公众号、抖音等外部内容：系统不会抓取或嵌入，请自己填写标题，可加摘要和图片；读者点击卡片后跳转到原链接。"
+        )
         template = "columns/blocks/link_card.html"
 
     def get_context(self, value, parent_context=None):

@@ -65,7 +65,11 @@ def checked_texts(page_model, values):
         field, value = page_model._meta.get_field(name), values.get(name)
         if isinstance(field, StreamField):
             for number, block in enumerate(value or [], start=1):
-                where = _("%(field)s第%(number)d块（%(kind)s）") % {"field": field.verbose_name, "number": number, "kind": block.block.label}
+                where = _("%(field)s第%(number)d块（%(kind)s）") % {
+                    "field": field.verbose_name,
+                    "number": number,
+                    "kind": block.block.label,
+                }
                 texts.append((where, strip_tags(" ".join(block.block.get_searchable_content(block.value)))))
         else:
             texts.append((str(capfirst(field.verbose_name)), value or ""))

@@ -36,9 +36,7 @@ class CheckedPageForm(WagtailAdminPageForm):
         if self.is_moving_towards_publication():
             hits = find_sensitive_words(checked_texts(self._meta.model, cleaned_data))
             if hits:
-                self.add_error(
-                    None, _("含有敏感词，不能提交：%s。请修改后再提交。") % "；".join(hit.describe() for hit in hits)
-                )
+                self.add_error(None, _("含有敏感词，不能提交：%s。请修改后再提交。") % "；".join(hit.describe() for hit in hits))
         return cleaned_data
 
 

@@ -54,7 +54,9 @@ def withdraw_videos_under(section):
         to_object_id__in=[str(pk) for pk in video_ids],
         base_content_type=ContentType.objects.get_for_model(Page),
     ).values_list("object_id", "to_object_id")
-    readable = set(ArticlePage.objects.filter(pk__in={int(page) for page, _video in showing_pages}).readable().values_list("pk", flat=True))
+    readable = set(
+        ArticlePage.objects.filter(pk__in={int(page) for page, _video in showing_pages}).readable().values_list("pk", flat=True)
+    )
     still_shown = {int(video) for page, video in showing_pages if int(page) in readable}
     for video in Video.objects.filter(pk__in=video_ids - still_shown, is_public=True):
         video.is_public = False

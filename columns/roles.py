@@ -23,9 +23,18 @@ def grant_editorial_permissions():
     """What the admin and the editorial models need per role (core.roles syncs it after migrate)."""
     grant(ROLES, "wagtailadmin.access_admin")
     grant([ADMINISTRATOR], "columns.manage_taxonomy", "columns.change_sitesettings")
-    grant([ADMINISTRATOR], *(f"columns.{action}_{model}" for action in ("add", "change", "delete") for model in ("sensitiveword", "commontypo")))
+    grant(
+        [ADMINISTRATOR],
+        *(f"columns.{action}_{model}" for action in ("add", "change", "delete") for model in ("sensitiveword", "commontypo")),
+    )
     grant([ADMINISTRATOR], "auth.add_user", "auth.change_user", "auth.delete_user", "auth.change_group")
-    grant([ADMINISTRATOR], "wagtailcore.add_workflow", "wagtailcore.change_workflow", "wagtailcore.add_task", "wagtailcore.change_task")
+    grant(
+        [ADMINISTRATOR],
+        "wagtailcore.add_workflow",
+        "wagtailcore.change_workflow",
+        "wagtailcore.add_task",
+        "wagtailcore.change_task",
+    )
     choose = ("wagtailimages.choose_image", "wagtaildocs.choose_document")
     grant([EDITOR, FIRST_REVIEW, SECOND_REVIEW, FINAL_REVIEW, ADMINISTRATOR], *choose, on_collections=True)
     grant([EDITOR, ADMINISTRATOR], "wagtailimages.add_image", "wagtaildocs.add_document", on_collections=True)

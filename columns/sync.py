@@ -32,10 +32,12 @@ def sync_taxonomy(taxonomy=TAXONOMY):
 
 
 def _ensure_page(model, parent, spec, changes):
-    label = gettext("%(type)s「%(title)s」(%(slug)s)") % {"type": model._meta.verbose_name, "title": spec.title, "slug": spec.slug}
-    record, _ = TaxonomySyncRecord.objects.get_or_create(
-        slug=spec.slug, defaults={"title": spec.title, "intro": spec.intro}
-    )
+    label = gettext("%(type)s「%(title)s」(%(slug)s)") % {
+        "type": model._meta.verbose_name,
+        "title": spec.title,
+        "slug": spec.slug,
+    }
+    record, _ = TaxonomySyncRecord.objects.get_or_create(slug=spec.slug, defaults={"title": spec.title, "intro": spec.intro})
     page = model.objects.filter(slug=spec.slug).first()
     if page is None:
         _remove_placeholder(parent, spec.slug)
@@ -100,7 +102,9 @@ def _ensure_order(parent, model, slugs, changes):
         return
     for slug in slugs:
         model.objects.get(slug=slug).move(parent, pos="last-child")
-    changes.append(gettext("按数据文件重排「%(parent)s」下的%(type)s顺序") % {"parent": parent.title, "type": model._meta.verbose_name})
+    changes.append(
+        gettext("按数据文件重排「%(parent)s」下的%(type)s顺序") % {"parent": parent.title, "type": model._meta.verbose_name}
+    )
 
 
 def _ensure_default_site(home, changes):

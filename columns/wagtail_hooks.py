@@ -68,7 +68,10 @@ def tell_reviewers_why_they_cannot_approve(request, page):
     if hits:
         messages.error(request, _("含有敏感词，不能通过：%s。请退回修改。") % "；".join(hit.describe() for hit in hits))
     elif task.is_reviewer(request.user) and not task.may_approve(task_state, request.user):
-        messages.info(request, _("三审须由三位不同的人完成：你是本稿作者、在审核中修改过本稿或已通过本轮另一步审核，不能通过“%s”。") % task.name)
+        messages.info(
+            request,
+            _("三审须由三位不同的人完成：你是本稿作者、在审核中修改过本稿或已通过本轮另一步审核，不能通过“%s”。") % task.name,
+        )
 
 
 @hooks.register("after_edit_page")

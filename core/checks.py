@@ -34,7 +34,11 @@ def video_tools(app_configs, **kwargs):
 def cjk_font(app_configs, **kwargs):
     if any(Path(font).exists() for font in CJK_FONTS):
         return []
-    return [Warning(_("找不到中文字体：这台机器不能给短视频压字幕和标题。"), hint="apt-get install fonts-wqy-microhei", id="core.W002")]
+    return [
+        Warning(
+            _("找不到中文字体：这台机器不能给短视频压字幕和标题。"), hint="apt-get install fonts-wqy-microhei", id="core.W002"
+        )
+    ]
 
 
 @register()
@@ -45,5 +49,11 @@ def storages(app_configs, **kwargs):
         return [Error(_("没有配置 videos 存储。"), hint=_("在 STORAGES 中加入 videos（本地目录或 S3）。"), id="core.E001")]
     location = videos.get("OPTIONS", {}).get("location")
     if location and Path(location).resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
-        return [Error(_("视频存储在 MEDIA_ROOT 之下，会被直接公开访问。"), hint=_("把 VIDEO_ROOT 设到 MEDIA_ROOT 之外。"), id="core.E002")]
+        return [
+            Error(
+                _("视频存储在 MEDIA_ROOT 之下，会被直接公开访问。"),
+                hint=_("把 VIDEO_ROOT 设到 MEDIA_ROOT 之外。"),
+                id="core.E002",
+            )
+        ]
     return []

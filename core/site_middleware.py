@@ -41,4 +41,3 @@ class HeldSiteMiddleware:
         # What page URLs are built from: Wagtail reads it from the shared cache once per request.
         request._wagtail_cached_site_root_paths = held_root_paths.get("all", Site.get_site_root_paths)
         return None
-

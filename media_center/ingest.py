@@ -26,7 +26,8 @@ def check_upload(filename, size):
         raise ValidationError(_("文件是空的。"))
     if size > settings.VIDEO_MAX_UPLOAD_BYTES:
         raise ValidationError(
-            _("文件 %(size)s，超过上限 %(limit)s。") % {"size": filesizeformat(size), "limit": filesizeformat(settings.VIDEO_MAX_UPLOAD_BYTES)}
+            _("文件 %(size)s，超过上限 %(limit)s。")
+            % {"size": filesizeformat(size), "limit": filesizeformat(settings.VIDEO_MAX_UPLOAD_BYTES)}
         )
     return extension
 
@@ -45,9 +46,7 @@ def ingest_file(path, *, title, user=None, original_filename=None, is_public=Fal
     path = Path(path)
     original_filename = original_filename or path.name
     extension = check_upload(original_filename, path.stat().st_size)
-    video = Video.objects.create(
-        title=title, uploaded_by=user, original_filename=original_filename[:255], is_public=is_public
-    )
+    video = Video.objects.create(title=title, uploaded_by=user, original_filename=original_filename[:255], is_public=is_public)
     with open(path, "rb") as handle:
         video.source = storage.store_stream(_Counting(handle, on_bytes or (lambda size: None)), source_name(video, extension))
     video.save(update_fields=["source"])

@@ -57,7 +57,9 @@ class Video(index.Indexed, models.Model):
     eta_seconds = models.PositiveIntegerField(_("预计剩余秒数"), null=True, blank=True)
     playable = models.BooleanField(_("可以开始播放"), default=False)
 
-    duration = models.FloatField(_("时长（秒）"), null=True, blank=True)  # what decodes: a recording cut off mid-write states more
+    duration = models.FloatField(
+        _("时长（秒）"), null=True, blank=True
+    )  # what decodes: a recording cut off mid-write states more
     size_bytes = models.BigIntegerField(_("文件大小"), null=True, blank=True)
     container = models.CharField(_("封装格式"), max_length=100, blank=True)
     video_codec = models.CharField(_("视频编码"), max_length=50, blank=True)
@@ -219,10 +221,13 @@ class VideoJob(models.Model):
         now = timezone.now()
         claimable = Q(status=self.Status.PENDING) | Q(status=self.Status.RUNNING, heartbeat_at__lt=now - stale_after())
         won = (
-            VideoJob.objects.filter(claimable, pk=self.pk, attempts__lt=MAX_ATTEMPTS)
-            .update(
-                status=self.Status.RUNNING, worker=worker, heartbeat_at=now, started_at=now,
-                attempts=models.F("attempts") + 1, error="",
+            VideoJob.objects.filter(claimable, pk=self.pk, attempts__lt=MAX_ATTEMPTS).update(
+                status=self.Status.RUNNING,
+                worker=worker,
+                heartbeat_at=now,
+                started_at=now,
+                attempts=models.F("attempts") + 1,
+                error="",
             )  # fmt: skip
             == 1
         )

@@ -260,9 +260,7 @@ def _mark_lost(row):
 
 
 def cancel(video):
-    Video.objects.filter(pk=video.pk).exclude(status=Video.Status.READY).update(
-        status=Video.Status.CANCELLED, eta_seconds=None
-    )
+    Video.objects.filter(pk=video.pk).exclude(status=Video.Status.READY).update(status=Video.Status.CANCELLED, eta_seconds=None)
 
 
 def retry(video):

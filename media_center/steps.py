@@ -74,7 +74,11 @@ def prepare(job, work_dir, progress, should_cancel):
         for chunk in chunks:
             name = f"{video.prefix}/work/{chunk.path.name}"
             storage.store(chunk.path, name)
-            jobs.append(VideoJob(video=video, kind=VideoJob.Kind.CHUNK, index=chunk.index, start=chunk.start, end=chunk.end, chunk_file=name))
+            jobs.append(
+                VideoJob(
+                    video=video, kind=VideoJob.Kind.CHUNK, index=chunk.index, start=chunk.start, end=chunk.end, chunk_file=name
+                )
+            )
         # Queue order is creation order: the short first chunk and the sound make the replay playable,
         # then the thumbnails, then the rest of the chunks in order.
         extras = [VideoJob(video=video, kind=VideoJob.Kind.THUMBNAILS, end=duration)]
@@ -89,7 +93,9 @@ def prepare(job, work_dir, progress, should_cancel):
 def truncation_warning(facts, duration):
     """What staff are told when the replay is shorter than the recording was meant to be."""
     if facts.duration - duration > TRUNCATION_TOLERANCE_SECONDS:
-        return _("文件不完整：标明时长 %(stated)s，只有前 %(decoded)s 能解码，回放只包含这一部分。可能是录制中途中断或文件没有传完。") % {
+        return _(
+            "文件不完整：标明时长 %(stated)s，只有前 %(decoded)s 能解码，回放只包含这一部分。可能是录制中途中断或文件没有传完。"
+        ) % {
             "stated": clock_text(facts.duration),
             "decoded": clock_text(duration),
         }

@@ -64,7 +64,9 @@ def start(user, *, filename, size, title):
         part.touch()
     else:
         upload.mode = VideoUpload.Mode.S3
-        upload.s3_upload_id = _s3().create_multipart_upload(Bucket=_bucket(), Key=name, ContentType="application/octet-stream")["UploadId"]
+        upload.s3_upload_id = _s3().create_multipart_upload(Bucket=_bucket(), Key=name, ContentType="application/octet-stream")[
+            "UploadId"
+        ]
     upload.save()
     return upload
 
@@ -210,7 +212,9 @@ def _check_assembled(upload):
     if damaged is None:
         return
     with transaction.atomic():
-        still_complete = VideoUpload.objects.filter(pk=upload.pk, received=upload.size, video=None)  # not reset by a parallel call
+        still_complete = VideoUpload.objects.filter(
+            pk=upload.pk, received=upload.size, video=None
+        )  # not reset by a parallel call
         if still_complete.update(received=damaged, updated_at=timezone.now()):
             upload.chunks.filter(offset__gte=damaged).delete()
     raise OffsetMismatch(

@@ -35,7 +35,13 @@ class PageEditor:
         return self.client.post(url, data)
 
     def add_article(self, series, action="submit", paragraphs=("职工的故事。",), **fields):
-        defaults = {"title": "劳模风采测试稿", "slug": f"gaojian-{next(SLUG_NUMBERS)}", "author": "李晓雯", "editor_in_charge": "王敏", "source": "本站原创"}
+        defaults = {
+            "title": "劳模风采测试稿",
+            "slug": f"gaojian-{next(SLUG_NUMBERS)}",
+            "author": "李晓雯",
+            "editor_in_charge": "王敏",
+            "source": "本站原创",
+        }
         url = reverse("wagtailadmin_pages:add", args=("columns", "articlepage", series.pk))
         return self._post_form(url, action, paragraphs, {**defaults, **fields})
 

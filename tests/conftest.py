@@ -120,7 +120,10 @@ def isolated_video_storage(settings, tmp_path):
     from django.core.files.storage import storages
 
     videos = settings.STORAGES["videos"]
-    settings.STORAGES = {**settings.STORAGES, "videos": {**videos, "OPTIONS": {**videos["OPTIONS"], "location": tmp_path / "private"}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "videos": {**videos, "OPTIONS": {**videos["OPTIONS"], "location": tmp_path / "private"}},
+    }
     settings.VIDEO_WORK_DIR = tmp_path / "work"
     storages._storages = {}
     yield tmp_path

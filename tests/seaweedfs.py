@@ -25,7 +25,19 @@ def seaweedfs(folder):
     (folder / "data").mkdir(parents=True, exist_ok=True)
     (folder / "logs").mkdir(exist_ok=True)
     config = folder / "s3.json"
-    config.write_text(json.dumps({"identities": [{"name": "test", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
+    config.write_text(
+        json.dumps(
+            {
+                "identities": [
+                    {
+                        "name": "test",
+                        "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+                        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                    }
+                ]
+            }
+        )
+    )
     ports = {name: _free_port() for name in ("s3", "filer", "master", "volume", "admin")}
     command = [
         weed, f"-logdir={folder / 'logs'}", "mini", f"-dir={folder / 'data'}",

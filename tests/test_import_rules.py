@@ -41,7 +41,9 @@ def test_plain_work_imports_no_django(folder):
     if not (ROOT / folder).exists():
         pytest.skip(f"{folder} does not exist yet")
     for source, module in imported_modules(folder):
-        assert top_level(module) not in {"django", "wagtail", *PROJECT_APPS - {"media_center"}}, f"{source.relative_to(ROOT)} imports {module}"
+        assert top_level(module) not in {"django", "wagtail", *PROJECT_APPS - {"media_center"}}, (
+            f"{source.relative_to(ROOT)} imports {module}"
+        )
 
 
 def test_no_migration_imports_or_names_a_module_of_the_project():

@@ -31,7 +31,10 @@ ALLOWED = {
     ("columns/models/pages.py", "本站原创"): "an article's default source: stored, and matched to leave the source line out",
     ("cms/settings/base.py", "工会融媒体中心"): "the site's name, a proper name",
     ("cms/settings/base.py", "简体中文"): "the language's name in itself, the same in every language",
-    ("cms/settings/base.py", "EMAIL_URL 应形如 smtp://用户名:密码@主机:587?tls=true 或 smtps://用户名:密码@主机:465"): "settings load before translations can",
+    (
+        "cms/settings/base.py",
+        "EMAIL_URL 应形如 smtp://用户名:密码@主机:587?tls=true 或 smtps://用户名:密码@主机:465",
+    ): "settings load before translations can",
     ("cms/settings/production.py", "环境变量 "): "settings load before translations can; the message carries its English too",
     (
         "cms/settings/production.py",

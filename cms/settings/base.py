@@ -284,7 +284,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"()": "cms.log.ZonedFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s", "time_zone": TIME_ZONE}
+        "plain": {
+            "()": "cms.log.ZonedFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            "time_zone": TIME_ZONE,
+        }
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},

@@ -230,10 +230,22 @@ class ArticlePage(CachedPage, Page):
     # Copied from the tree on every save and move, so that a listing is one index range, newest
     # first, rather than a sort of every article below a column (see the indexes below).
     column = models.ForeignKey(
-        "columns.ColumnPage", null=True, editable=False, db_index=False, on_delete=models.SET_NULL, related_name="+", verbose_name=_("版块")
+        "columns.ColumnPage",
+        null=True,
+        editable=False,
+        db_index=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("版块"),
     )
     series = models.ForeignKey(
-        "columns.SeriesPage", null=True, editable=False, db_index=False, on_delete=models.SET_NULL, related_name="+", verbose_name=_("序列")
+        "columns.SeriesPage",
+        null=True,
+        editable=False,
+        db_index=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("序列"),
     )
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("标签"))
 

@@ -25,9 +25,7 @@ class SiteSettings(BaseSiteSetting):
     complaint_phone = models.CharField(_("违法和不良信息举报电话"), max_length=50, blank=True)
     complaint_email = models.EmailField(_("举报邮箱"), blank=True)
     organisation = models.CharField(_("主办单位"), max_length=100, blank=True, help_text=_("如：淮北市总工会"))
-    mourning_mode = models.BooleanField(
-        _("哀悼日置灰"), default=False, help_text=_("开启后全站页面立即变为灰色，关闭后恢复。")
-    )
+    mourning_mode = models.BooleanField(_("哀悼日置灰"), default=False, help_text=_("开启后全站页面立即变为灰色，关闭后恢复。"))
     share_image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("默认分享图"),

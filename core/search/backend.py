@@ -255,7 +255,9 @@ def segmenting_backend_class(vendor_class):
 
         attributes.update(
             query_compiler_class=with_mixin(RankedQueryCompilerMixin, vendor_class.query_compiler_class),
-            autocomplete_query_compiler_class=with_mixin(RankedQueryCompilerMixin, vendor_class.autocomplete_query_compiler_class),
+            autocomplete_query_compiler_class=with_mixin(
+                RankedQueryCompilerMixin, vendor_class.autocomplete_query_compiler_class
+            ),
             results_class=with_mixin(RankedResultsMixin, vendor_class.results_class),
         )
     if vendor_class.__name__ == "PostgresSearchBackend":

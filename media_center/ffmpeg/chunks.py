@@ -39,7 +39,9 @@ class Chunk:
         return self.end - self.start
 
 
-def split_into_chunks(source, output_dir, *, duration, chunk_seconds=CHUNK_SECONDS, first_seconds=FIRST_CHUNK_SECONDS, timeout=3600):
+def split_into_chunks(
+    source, output_dir, *, duration, chunk_seconds=CHUNK_SECONDS, first_seconds=FIRST_CHUNK_SECONDS, timeout=3600
+):
     """Write chunk_00000.mkv… (video only) and return them with their times in the source."""
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -49,12 +51,28 @@ def split_into_chunks(source, output_dir, *, duration, chunk_seconds=CHUNK_SECON
     run(
         [
             *untrusted_input_options(),
-            "-i", str(source),
-            "-map", "0:v:0", "-c", "copy", "-an", "-sn", "-dn",
-            "-f", "segment", *cut_at, "-reset_timestamps", "1",
-            "-segment_list", str(listing), "-segment_list_type", "csv",
-            "-segment_format", "matroska",
-            "-y", str(output_dir / "chunk_%05d.mkv"),
+            "-i",
+            str(source),
+            "-map",
+            "0:v:0",
+            "-c",
+            "copy",
+            "-an",
+            "-sn",
+            "-dn",
+            "-f",
+            "segment",
+            *cut_at,
+            "-reset_timestamps",
+            "1",
+            "-segment_list",
+            str(listing),
+            "-segment_list_type",
+            "csv",
+            "-segment_format",
+            "matroska",
+            "-y",
+            str(output_dir / "chunk_%05d.mkv"),
         ],  # fmt: skip
         timeout=timeout,
     )

@@ -78,8 +78,7 @@ def output_frame_rate(source_rate):
     return min(source_rate, MAX_FRAME_RATE)
 
 
-def ladder_command(source, output_dir, rungs, *, width, height, frame_rate, segment_prefix, ts_offset=0.0,
-                   input_kwargs=None):
+def ladder_command(source, output_dir, rungs, *, width, height, frame_rate, segment_prefix, ts_offset=0.0, input_kwargs=None):
     """Arguments for one ffmpeg run writing `<rung>/<prefix>.m3u8` (+ .ts segments, + .mp4) per rung.
 
     Video only: audio is encoded once for the whole recording as its own HLS rendition.

@@ -87,10 +87,14 @@ def _run_ffprobe(path, timeout):
 def _explain_ffprobe_failure(stderr):
     text = stderr.lower()
     if "not on whitelist" in text or "format not on whitelist" in text:
-        return ProbeError(gettext_noop("不是受支持的视频文件：只接受 MP4/MOV、MKV/WebM、TS、FLV、AVI 视频；图片、播放列表和拼接清单不能上传。"))
+        return ProbeError(
+            gettext_noop("不是受支持的视频文件：只接受 MP4/MOV、MKV/WebM、TS、FLV、AVI 视频；图片、播放列表和拼接清单不能上传。")
+        )
     if "moov atom not found" in text:
         return ProbeError(
-            gettext_noop("文件不完整：缺少 MP4/MOV 的索引（moov），通常是录制中途中断或文件没有传完，画面无法恢复。请上传完整的原文件。")
+            gettext_noop(
+                "文件不完整：缺少 MP4/MOV 的索引（moov），通常是录制中途中断或文件没有传完，画面无法恢复。请上传完整的原文件。"
+            )
         )
     if "end of file" in text:
         return ProbeError(gettext_noop("文件不完整或已损坏（可能没有上传完），无法读取。"))

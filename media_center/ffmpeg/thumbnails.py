@@ -26,11 +26,21 @@ def write_poster(source, output, *, duration, width, height, timeout=120):
     scale = f"scale=-2:{min(POSTER_HEIGHT, height)}" if width >= height else f"scale={min(POSTER_HEIGHT, width)}:-2"
     return run(
         [
-            "-ss", f"{poster_time(duration):.3f}",
+            "-ss",
+            f"{poster_time(duration):.3f}",
             *untrusted_input_options(),
-            "-i", str(source),
-            "-map", "0:v:0", "-frames:v", "1", "-vf", scale, "-q:v", "3",
-            "-y", str(output),
+            "-i",
+            str(source),
+            "-map",
+            "0:v:0",
+            "-frames:v",
+            "1",
+            "-vf",
+            scale,
+            "-q:v",
+            "3",
+            "-y",
+            str(output),
         ],  # fmt: skip
         timeout=timeout,
     )
@@ -52,13 +62,21 @@ def write_storyboard(source, output_dir, *, duration, width, height, timeout=180
     output_dir = Path(output_dir)
     run(
         [
-            "-skip_frame", "nokey",
+            "-skip_frame",
+            "nokey",
             *untrusted_input_options(),
-            "-i", str(source),
-            "-map", "0:v:0",
-            "-vf", f"fps=1/{interval},scale={THUMB_WIDTH}:{thumb_height},tile={TILE_COLUMNS}x{TILE_ROWS}",
-            "-fps_mode", "vfr", "-q:v", "5",
-            "-y", str(output_dir / "storyboard_%03d.jpg"),
+            "-i",
+            str(source),
+            "-map",
+            "0:v:0",
+            "-vf",
+            f"fps=1/{interval},scale={THUMB_WIDTH}:{thumb_height},tile={TILE_COLUMNS}x{TILE_ROWS}",
+            "-fps_mode",
+            "vfr",
+            "-q:v",
+            "5",
+            "-y",
+            str(output_dir / "storyboard_%03d.jpg"),
         ],  # fmt: skip
         timeout=timeout,
     )

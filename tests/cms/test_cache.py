@@ -61,7 +61,9 @@ def test_right_after_a_call_reachable_tells_an_answer_from_an_outage():
 def test_pages_are_still_served_when_redis_is_down(client, db, settings):
     from core.page_cache import forget_process_state
 
-    settings.CACHES = {"default": {"BACKEND": "core.cache_backends.ReusingRedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "core.cache_backends.ReusingRedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}
+    }
     forget_process_state()
     first, second = client.get("/laodongmei/"), client.get("/laodongmei/")
     assert first.status_code == second.status_code == 200
@@ -75,7 +77,9 @@ def test_after_a_failure_redis_is_left_alone_for_a_second(monkeypatch):
 
     tries = []
     real_get_client = ReusingRedisCacheClient.get_client
-    monkeypatch.setattr(ReusingRedisCacheClient, "get_client", lambda *args, **kwargs: tries.append(1) or real_get_client(*args, **kwargs))
+    monkeypatch.setattr(
+        ReusingRedisCacheClient, "get_client", lambda *args, **kwargs: tries.append(1) or real_get_client(*args, **kwargs)
+    )
     cache = unreachable_cache()
     clock = [1000.0]
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])

@@ -136,7 +136,10 @@ def test_development_serves_static_files_without_debug_or_collectstatic(tmp_path
 
 def test_log_lines_carry_shanghai_time_with_its_offset_whatever_the_machines_zone(tmp_path):
     result = run_python(
-        "import logging; logging.getLogger('umc').warning('你好')", DJANGO_SETTINGS_MODULE="cms.settings.dev", UMC_VAR_DIR=str(tmp_path), TZ="UTC"
+        "import logging; logging.getLogger('umc').warning('你好')",
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        UMC_VAR_DIR=str(tmp_path),
+        TZ="UTC",
     )
     stamp = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \+0800) WARNING umc: 你好$", result.stderr.strip())
     assert stamp, result.stderr
@@ -163,7 +166,10 @@ PRODUCTION = {"DJANGO_SETTINGS_MODULE": "cms.settings.production", "SECRET_KEY":
 
 def test_production_takes_its_mail_server_from_one_email_url():
     result = run_python(
-        PRINT_MAIL, **PRODUCTION, EMAIL_URL="smtps://notice%40example.cn:p%40ss@smtp.example.cn", DEFAULT_FROM_EMAIL="notice@example.cn"
+        PRINT_MAIL,
+        **PRODUCTION,
+        EMAIL_URL="smtps://notice%40example.cn:p%40ss@smtp.example.cn",
+        DEFAULT_FROM_EMAIL="notice@example.cn",
     )
     assert result.stdout.split() == ["smtp.example.cn", "465", "notice@example.cn", "p@ss", "False", "True", "notice@example.cn"]
 

@@ -103,7 +103,11 @@ def test_a_step_nobody_may_pass_says_so_to_its_reviewers_and_administrators(make
 
 @pytest.mark.parametrize(
     ("steps", "said"),
-    [(("初审",), "已通过初审，已转复审"), (("初审", "复审"), "已通过复审，已转终审"), (("初审", "复审", "终审"), "已通过终审，已发布")],
+    [
+        (("初审",), "已通过初审，已转复审"),
+        (("初审", "复审"), "已通过复审，已转终审"),
+        (("初审", "复审", "终审"), "已通过终审，已发布"),
+    ],
     ids=["first", "second", "final"],
 )
 def test_approving_from_the_dashboard_says_what_happened(make_staff, series, steps, said):

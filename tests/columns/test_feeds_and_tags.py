@@ -107,4 +107,4 @@ def test_markup_in_a_summary_reaches_feed_readers_as_text(client, series, feed):
     summaries = [element.text for element in document.iter() if element.tag in ("description", f"{ATOM}summary")]
     summary = next(text for text in summaries if text and "焊工" in text)
     # What a reader renders as HTML after the XML is parsed: escaped once more, so it shows as text.
-    assert summary == '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;焊工'
+    assert summary == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;焊工"

@@ -33,9 +33,7 @@ def test_a_renamed_column_shows_in_the_navigation_and_breadcrumb_at_once(client,
     assert html.count(">劳动最美</a>") == 2  # the navigation and the breadcrumb
 
 
-def test_a_restriction_added_after_pages_were_read_is_enforced_at_once(
-    client, series, django_capture_on_commit_callbacks
-):
+def test_a_restriction_added_after_pages_were_read_is_enforced_at_once(client, series, django_capture_on_commit_callbacks):
     article = ArticlePageFactory(parent=series)
     assert client.get(article.url + "?fresh=1").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):

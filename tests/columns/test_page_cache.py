@@ -98,7 +98,11 @@ def test_pages_of_a_listing_are_cached_apart(client, series):
 def test_cached_pages_tell_a_cdn_how_long_to_keep_them(client, settings):
     response = client.get("/laodongmei/")
     directives = {part.strip() for part in response["Cache-Control"].split(",")}
-    assert {"public", f"s-maxage={settings.PAGE_CACHE_CDN_SECONDS}", f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"} <= directives
+    assert {
+        "public",
+        f"s-maxage={settings.PAGE_CACHE_CDN_SECONDS}",
+        f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}",
+    } <= directives
     assert client.get("/laodongmei/")["Cache-Control"] == response["Cache-Control"]
 
 

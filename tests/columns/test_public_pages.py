@@ -12,7 +12,18 @@ from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
 
-COLUMN_TITLES = ["劳动美", "工活动", "宣讲课堂", "职工夜校", "淮工阅读", "直播荐岗", "维权服务", "工惠生活", "创新创效", "暖心关爱"]
+COLUMN_TITLES = [
+    "劳动美",
+    "工活动",
+    "宣讲课堂",
+    "职工夜校",
+    "淮工阅读",
+    "直播荐岗",
+    "维权服务",
+    "工惠生活",
+    "创新创效",
+    "暖心关爱",
+]
 
 
 def test_home_lists_the_ten_columns_in_order_in_chinese(client):
@@ -35,7 +46,11 @@ def test_column_page_lists_its_series_and_articles_from_all_of_them(client):
 
     html = client.get("/laodongmei/").content.decode()
 
-    assert [title for title in ("劳模风采", "工匠故事", "最美职工") if f">{title}</a>" in html] == ["劳模风采", "工匠故事", "最美职工"]
+    assert [title for title in ("劳模风采", "工匠故事", "最美职工") if f">{title}</a>" in html] == [
+        "劳模风采",
+        "工匠故事",
+        "最美职工",
+    ]
     assert "劳模风采里的文章" in html and "最美职工里的文章" in html
 
 
@@ -61,7 +76,9 @@ def test_series_page_lists_only_its_own_live_articles(client, series):
 
 
 def test_article_page_shows_byline_source_and_editor_in_charge(client, series):
-    article = ArticlePageFactory(parent=series, title="焊花里的毫米之间", author="赵刚", editor_in_charge="刘洋", source="市总工会")
+    article = ArticlePageFactory(
+        parent=series, title="焊花里的毫米之间", author="赵刚", editor_in_charge="刘洋", source="市总工会"
+    )
     html = client.get(article.url).content.decode()
     assert "焊花里的毫米之间" in html
     assert "作者：赵刚" in html and "责任编辑：刘洋" in html and "来源：市总工会" in html

@@ -104,7 +104,9 @@ def test_the_sitemap_lists_articles_again_once_the_restriction_is_removed(client
     assert article.url in public_text(client, "/sitemap-pages.xml")
 
 
-def test_publishing_a_restricted_article_does_not_make_its_video_public(client, series, video, django_capture_on_commit_callbacks):
+def test_publishing_a_restricted_article_does_not_make_its_video_public(
+    client, series, video, django_capture_on_commit_callbacks
+):
     article = ArticlePageFactory(parent=series, live=False, body=[("video", {"video": video, "caption": ""})])
     restrict(article, "password", django_capture_on_commit_callbacks)
     article.save_revision().publish()

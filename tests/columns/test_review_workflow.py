@@ -350,7 +350,10 @@ def test_scheduling_and_unpublishing_are_in_the_history_with_who(staff, series, 
 
 
 def unreviewed_publications(article):
-    return [(entry.user.username if entry.user else None) for entry in PageLogEntry.objects.filter(page=article, action="columns.publish_unreviewed")]
+    return [
+        (entry.user.username if entry.user else None)
+        for entry in PageLogEntry.objects.filter(page=article, action="columns.publish_unreviewed")
+    ]
 
 
 def test_an_administrator_still_publishes_directly_and_it_is_marked_in_the_history(make_staff, series):
@@ -395,4 +398,3 @@ def test_a_direct_publication_scheduled_by_an_administrator_is_marked_when_it_go
 
     assert ArticlePage.objects.get(pk=article.pk).live
     assert unreviewed_publications(article) == ["guanli"]
-

@@ -84,7 +84,14 @@ def test_two_schedulers_at_the_same_moment_publish_an_article_once(site_after_fl
 def test_run_scheduler_culls_the_file_cache_off_the_request_path(db, settings, tmp_path):
     from django.core.cache import caches
 
-    settings.CACHES = {**settings.CACHES, "files": {"BACKEND": "core.cache_backends.BoundedFileBasedCache", "LOCATION": str(tmp_path), "OPTIONS": {"MAX_ENTRIES": 5}}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "files": {
+            "BACKEND": "core.cache_backends.BoundedFileBasedCache",
+            "LOCATION": str(tmp_path),
+            "OPTIONS": {"MAX_ENTRIES": 5},
+        },
+    }
     caches["files"].set_many({f"entry:{number}": number for number in range(20)}, timeout=600)
     call_command("run_scheduler", "--once")
     assert len(caches["files"]._list_cache_files()) == 5

@@ -138,7 +138,9 @@ def test_qr_code_refuses_anything_but_a_path_here(client, path):
     assert "本站" in response.content.decode()
 
 
-@pytest.mark.parametrize("query", ["path=/%09/evil.example", "path=/%0a/evil.example", "path=/%0d/evil.example", "path=/%5cevil.example"])
+@pytest.mark.parametrize(
+    "query", ["path=/%09/evil.example", "path=/%0a/evil.example", "path=/%0d/evil.example", "path=/%5cevil.example"]
+)
 def test_qr_code_refuses_encoded_control_characters_in_the_raw_query(client, query):
     assert client.get(f"/qr.svg?{query}").status_code == 400
 
@@ -160,7 +162,9 @@ def test_sitemap_lists_live_articles_and_not_drafts(client, series):
     live = ArticlePageFactory(parent=series, title="在地图上")
     draft = ArticlePageFactory(parent=series, title="草稿", live=False)
     index = ElementTree.fromstring(client.get("/sitemap.xml").content)
-    section = index.find("{http://www.sitemaps.org/schemas/sitemap/0.9}sitemap/{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text
+    section = index.find(
+        "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemap/{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+    ).text
     sitemap = ElementTree.fromstring(client.get(urlsplit(section).path).content)
     paths = [urlsplit(element.text).path for element in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert live.url in paths

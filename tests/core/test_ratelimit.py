@@ -1,6 +1,5 @@
 """The reusable rate limiter: counters per hashed identity and fixed window, in the cache a limit names."""
 
-
 import pytest
 import time_machine
 from django.core.cache import caches

@@ -19,14 +19,20 @@ def video_staff(client, make_staff):
 
 
 def start(client, name, size, title="直播荐岗回放"):
-    return client.post("/admin/video-uploads/start/", json.dumps({"filename": name, "size": size, "title": title}), content_type="application/json")
+    return client.post(
+        "/admin/video-uploads/start/",
+        json.dumps({"filename": name, "size": size, "title": title}),
+        content_type="application/json",
+    )
 
 
 def send(client, state, offset, data):
     return client.post(f"{state['chunk_url']}?offset={offset}", data, content_type="application/octet-stream")
 
 
-def test_chunked_upload_resumes_after_a_dropped_chunk_and_becomes_a_ready_video(video_staff, small_video, django_capture_on_commit_callbacks):
+def test_chunked_upload_resumes_after_a_dropped_chunk_and_becomes_a_ready_video(
+    video_staff, small_video, django_capture_on_commit_callbacks
+):
     data = small_video.read_bytes()
     state = start(video_staff, "回放.mp4", len(data)).json()
     assert state["mode"] == "local"
@@ -167,7 +173,9 @@ def test_chooser_offers_only_ready_videos(video_staff, ready_video):
     assert ready_video.title in html and "还在转码的视频" not in html
 
 
-def test_s3_multipart_upload_completes_on_the_bucket(video_staff, s3_video_storage, small_video, django_capture_on_commit_callbacks):
+def test_s3_multipart_upload_completes_on_the_bucket(
+    video_staff, s3_video_storage, small_video, django_capture_on_commit_callbacks
+):
     import urllib.request
 
     data = small_video.read_bytes()
@@ -178,7 +186,9 @@ def test_s3_multipart_upload_completes_on_the_bucket(video_staff, s3_video_stora
     with urllib.request.urlopen(put, timeout=30) as response:
         etag = response.headers["ETag"]
     with django_capture_on_commit_callbacks(execute=True):
-        done = video_staff.post(state["complete_url"], json.dumps({"parts": [{"PartNumber": 1, "ETag": etag}]}), content_type="application/json").json()
+        done = video_staff.post(
+            state["complete_url"], json.dumps({"parts": [{"PartNumber": 1, "ETag": etag}]}), content_type="application/json"
+        ).json()
 
     video = Video.objects.get(pk=done["video"])
     assert video.status == Video.Status.READY, video.failure_reason

@@ -53,9 +53,7 @@ def test_hls_playlist_pointing_at_local_files_is_never_followed(media_dir, tmp_p
     video would transcode and end `ready`."""
     secret = generate_video(media_dir / "secret.ts", seconds=1, audio=False)
     path = tmp_path / "playlist.mp4"
-    path.write_text(
-        f"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{secret}\n#EXTINF:10,\n/etc/passwd\n#EXT-X-ENDLIST\n"
-    )
+    path.write_text(f"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{secret}\n#EXTINF:10,\n/etc/passwd\n#EXT-X-ENDLIST\n")
     assert "不是受支持的视频文件" in refused(path, django_capture_on_commit_callbacks)
 
 
@@ -87,7 +85,9 @@ def test_absurd_16000_square_header(tmp_path, django_capture_on_commit_callbacks
 @pytest.mark.parametrize("size", ["4096x2160", "2160x4096"])
 def test_source_above_4k_is_refused_in_either_orientation(size, media_dir, django_capture_on_commit_callbacks):
     path = generate_video(media_dir / f"cinema-{size}.mp4", seconds=1, size=size, rate=5, audio=False)
-    assert f"画面尺寸 {size.replace('x', '×')} 过大：最大支持 3840×2160（4K）" in refused(path, django_capture_on_commit_callbacks)
+    assert f"画面尺寸 {size.replace('x', '×')} 过大：最大支持 3840×2160（4K）" in refused(
+        path, django_capture_on_commit_callbacks
+    )
 
 
 def test_source_above_60_fps_is_refused(media_dir, django_capture_on_commit_callbacks):
@@ -97,7 +97,9 @@ def test_source_above_60_fps_is_refused(media_dir, django_capture_on_commit_call
 
 def test_refusal_is_translated_before_its_values_are_filled_in(media_dir, monkeypatch, django_capture_on_commit_callbacks):
     """media_center.ffmpeg knows no Django: it hands over the text to translate and its values apart."""
-    english = {"帧率 %(rate)g 帧/秒过高：最高支持 %(limit)d 帧/秒。请导出为 %(limit)d 帧/秒或更低后再上传。": "%(rate)g fps is above %(limit)d fps."}
+    english = {
+        "帧率 %(rate)g 帧/秒过高：最高支持 %(limit)d 帧/秒。请导出为 %(limit)d 帧/秒或更低后再上传。": "%(rate)g fps is above %(limit)d fps."
+    }
     monkeypatch.setattr(pipeline, "_", lambda message: english.get(message, message))
     path = generate_video(media_dir / "slow-motion.mp4", seconds=1, size="320x240", rate=120, audio=False)
     assert refused(path, django_capture_on_commit_callbacks) == "120 fps is above 60 fps."

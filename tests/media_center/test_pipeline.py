@@ -30,7 +30,9 @@ def test_small_video_ends_ready_with_ladder_playlists_mp4s_and_thumbnails(small_
     assert "#EXT-X-ENDLIST" in storage.read_text(f"{video.prefix}/hls/360p/index.m3u8")
 
 
-def test_long_recording_is_cut_into_chunks_whose_playlists_join_seamlessly(media_dir, settings, django_capture_on_commit_callbacks):
+def test_long_recording_is_cut_into_chunks_whose_playlists_join_seamlessly(
+    media_dir, settings, django_capture_on_commit_callbacks
+):
     settings.VIDEO_CHUNK_SECONDS = 2
     source = generate_video(media_dir / "six-seconds.mp4", seconds=6, size="320x240")
 
@@ -85,7 +87,9 @@ def test_silent_video_gets_no_audio_rendition(media_dir, django_capture_on_commi
     assert "TYPE=AUDIO" not in storage.read_text(video.master_playlist)
 
 
-def test_replay_is_playable_after_the_first_chunk_while_the_rest_wait(media_dir, settings, tasks_held, django_capture_on_commit_callbacks):
+def test_replay_is_playable_after_the_first_chunk_while_the_rest_wait(
+    media_dir, settings, tasks_held, django_capture_on_commit_callbacks
+):
     from media_center import pipeline
 
     settings.VIDEO_CHUNK_SECONDS = 2

@@ -26,7 +26,11 @@ def test_upload_to_ready_to_playable_on_s3(s3_video_storage, small_video, client
 
     video.is_public = True
     video.save()
-    variant_url = [line for line in client.get(f"/videos/{video.pk}/master.m3u8").content.decode().splitlines() if line and not line.startswith("#")][0]
+    variant_url = [
+        line
+        for line in client.get(f"/videos/{video.pk}/master.m3u8").content.decode().splitlines()
+        if line and not line.startswith("#")
+    ][0]
     segment_url = [line for line in client.get(variant_url).content.decode().splitlines() if line and not line.startswith("#")][0]
     assert segment_url.startswith("http://127.0.0.1:") and "X-Amz-Signature=" in segment_url
     with urllib.request.urlopen(segment_url, timeout=10) as response:

@@ -51,7 +51,7 @@ def test_a_video_without_chapters_has_no_chapters_track(client, ready_video):
     ready_video.is_public = True
     ready_video.save()
     assert client.get(f"/videos/{ready_video.pk}/chapters.vtt").status_code == 404
-    assert "kind=\"chapters\"" not in client.get(f"/videos/{ready_video.pk}/").content.decode()
+    assert 'kind="chapters"' not in client.get(f"/videos/{ready_video.pk}/").content.decode()
 
 
 def test_home_shows_public_videos_only(client, public_video):

@@ -100,7 +100,9 @@ def kill_mid_chunk(tmp_path, video):
 
 
 def task_rows_of(job):
-    return [row for row in DBTaskResult.objects.filter(task_path=run_video_job.module_path) if row.args_kwargs["args"] == [job.pk]]
+    return [
+        row for row in DBTaskResult.objects.filter(task_path=run_video_job.module_path) if row.args_kwargs["args"] == [job.pk]
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,7 +10,9 @@ from core.scheduler import jobs, run_jobs
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("调度进程：每分钟运行各应用登记的定时任务（定时发布与下线、重新排队中断的视频任务、清理等）。多台机器可同时运行。")
+    help = gettext_lazy(
+        "调度进程：每分钟运行各应用登记的定时任务（定时发布与下线、重新排队中断的视频任务、清理等）。多台机器可同时运行。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=int, default=60, help=_("两次运行之间的秒数"))
@@ -19,7 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, interval, once, **options):
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-        self.stdout.write(_("调度进程已启动，每 %(interval)d 秒运行一次：%(jobs)s。") % {"interval": interval, "jobs": "、".join(jobs)})
+        self.stdout.write(
+            _("调度进程已启动，每 %(interval)d 秒运行一次：%(jobs)s。") % {"interval": interval, "jobs": "、".join(jobs)}
+        )
         while not stopping:
             started = time.monotonic()
             for report in run_jobs():
