@@ -156,8 +156,9 @@ def test_an_editor_meets_only_chinese(walk):
     editor.open_dialog(edit, lambda page: page.locator("button.c-sf-add-button").first.click(), "插入区块")
     editor.open_dialog(edit, lambda page: page.get_by_role("button", name="选择一个图片").first.click(), "选择图片")
     editor.visit(edit)
-    editor.page.wait_for_timeout(1000)  # the unsaved-changes watcher first takes its snapshot of the form
-    with editor.page.expect_response(lambda response: response.request.method == "POST" and response.url.endswith(edit)):
+    editor.page.wait_for_timeout(3000)  # the unsaved-changes watcher first takes its snapshot of the form (slow under load)
+    autosaved = lambda response: response.request.method == "POST" and response.url.endswith(edit)  # noqa: E731
+    with editor.page.expect_response(autosaved, timeout=60_000):
         editor.page.locator("#id_summary").press_sequentially("自动保存的摘要")
     editor.page.wait_for_timeout(300)
     editor.read("自动保存")
