@@ -2,7 +2,9 @@
 
 ffmpeg writes `-progress` key=value blocks to stdout; we turn `out_time_us` into seconds done and
 report it at most every `report_every` seconds. The child gets SIGKILL when its parent dies
-(PR_SET_PDEATHSIG), so a killed worker does not leave an encoder writing half files.
+(PR_SET_PDEATHSIG), so a killed worker does not leave an encoder writing half files. What ffmpeg
+prints on stderr comes back in the result: at `loglevel="info"` that includes what filters
+measure (loudnorm's JSON).
 """
 
 import ctypes
@@ -10,8 +12,15 @@ import signal
 import subprocess
 import threading
 import time
+from dataclasses import dataclass
 
 PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Completed:
+    returncode: int
+    stderr: str
 
 
 class FFmpegError(RuntimeError):
@@ -31,9 +40,12 @@ def _die_with_parent():
         pass  # not Linux: the time limit still bounds the child
 
 
-def run(args, *, timeout, on_progress=None, report_every=2.0, should_cancel=None, executable="ffmpeg"):
-    """Run `executable args…`; call on_progress(seconds_done) now and then; raise FFmpegError on failure."""
-    command = [executable, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-progress", "pipe:1", *args]
+def run(args, *, timeout, on_progress=None, report_every=2.0, should_cancel=None, executable="ffmpeg", loglevel="error"):
+    """Run `executable args…`; call on_progress(seconds_done) now and then; raise FFmpegError on failure.
+
+    Returns a Completed with the stderr text.
+    """
+    command = [executable, "-hide_banner", "-nostdin", "-nostats", "-loglevel", loglevel, "-progress", "pipe:1", *args]
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -66,7 +78,7 @@ def run(args, *, timeout, on_progress=None, report_every=2.0, should_cancel=None
             process.kill()
             process.wait()
         stderr_reader.join(timeout=5)
+    stderr = "".join(stderr_lines)
     if process.returncode != 0:
-        stderr = "".join(stderr_lines)
         raise FFmpegError(f"ffmpeg failed (exit {process.returncode}): {stderr.strip()[-500:]}", stderr)
-    return process.returncode
+    return Completed(process.returncode, stderr)

@@ -12,10 +12,15 @@ ANALYZE_MICROSECONDS = 30_000_000
 MAX_STREAMS = 20
 
 
-def untrusted_input_options(containers=VIDEO_CONTAINERS):
+# What ffmpeg needs to read an https URL (an S3 presigned URL) by ranged requests; given only to
+# that one input, never to a local file, so a crafted local file still cannot open URLs.
+URL_PROTOCOLS = ("file", "http", "https", "tcp", "tls", "crypto")
+
+
+def untrusted_input_options(containers=VIDEO_CONTAINERS, protocols=("file",)):
     """Flags placed before `-i`; the same for ffprobe and ffmpeg."""
     return [
-        "-protocol_whitelist", "file",
+        "-protocol_whitelist", ",".join(protocols),
         "-format_whitelist", ",".join(containers),
         "-probesize", str(PROBE_SIZE_BYTES),
         "-analyzeduration", str(ANALYZE_MICROSECONDS),
@@ -23,7 +28,7 @@ def untrusted_input_options(containers=VIDEO_CONTAINERS):
     ]  # fmt: skip
 
 
-def untrusted_input_kwargs(containers=VIDEO_CONTAINERS):
+def untrusted_input_kwargs(containers=VIDEO_CONTAINERS, protocols=("file",)):
     """The same options as ffmpeg-python input keyword arguments."""
-    flags = untrusted_input_options(containers)
+    flags = untrusted_input_options(containers, protocols)
     return {flag.lstrip("-"): value for flag, value in zip(flags[::2], flags[1::2])}
