@@ -13,15 +13,22 @@ class ColumnsConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from core import scheduler
+        from media_center.clips import clip_approved
 
         from . import cache_rules, people
         from .models import ArticlePage, SiteSettings
         from .models.pages import on_article_moved
-        from .publishing import make_article_videos_public, mark_unreviewed_publication, withdraw_restricted_videos
+        from .publishing import (
+            make_approved_clip_public,
+            make_article_videos_public,
+            mark_unreviewed_publication,
+            withdraw_restricted_videos,
+        )
         from .roles import grant_editorial_permissions
         from .scheduling import publish_due
 
         page_published.connect(make_article_videos_public, sender=ArticlePage)
+        clip_approved.connect(make_approved_clip_public)
         post_save.connect(mark_unreviewed_publication, sender=PageLogEntry)
         page_published.connect(cache_rules.on_page_changed)
         page_unpublished.connect(cache_rules.on_page_changed)

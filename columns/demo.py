@@ -81,3 +81,18 @@ def generated_cover(seed):
     buffer = io.BytesIO()
     picture.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
+
+
+REPLAY_ARTICLE = "chunfeng-xingdong-zhibo-zhaopin"
+
+
+def place_demo_videos(recording, clip, slug=REPLAY_ARTICLE):
+    """The job-fair article shows the demo replay and an approved clip, unless someone edited it since."""
+    article = ArticlePage.objects.filter(slug=slug).first()
+    if article is None or article.revisions.count() > 1:
+        return False
+    article.body.append(("video", {"video": recording, "caption": "直播回放（演示）"}))
+    if clip is not None and clip.is_placeable:
+        article.body.append(("video", {"video": clip, "caption": "岗位短视频（演示）"}))
+    article.save_revision().publish()
+    return True

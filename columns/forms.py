@@ -5,6 +5,8 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from media_center.placements import unplaceable_in
+
 from .content_checks import checked_texts, find_sensitive_words
 
 SLUG_TAIL_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -19,7 +21,8 @@ def dated_slug(parent):
 
 
 class CheckedPageForm(WagtailAdminPageForm):
-    """Blocks any step towards publication while the page's checked texts hold a sensitive word.
+    """Blocks any step towards publication while the page's checked texts hold a sensitive word, or
+    it shows a clip 终审 has not approved.
 
     For any page type that declares `checked_fields`. Drafts still save, so an editor never loses
     work; submitting, publishing, restarting review and approving are refused with the word and
@@ -37,6 +40,8 @@ class CheckedPageForm(WagtailAdminPageForm):
             hits = find_sensitive_words(checked_texts(self._meta.model, cleaned_data))
             if hits:
                 self.add_error(None, _("含有敏感词，不能提交：%s。请修改后再提交。") % "；".join(hit.describe() for hit in hits))
+            for clip in unplaceable_in(cleaned_data.values()):
+                self.add_error(None, _("短视频“%s”还没有通过终审，不能放到公开页面上：请等终审通过，或换一个视频。") % clip.title)
         return cleaned_data
 
 

@@ -23,7 +23,19 @@ def make_article_videos_public(sender, instance, **kwargs):
 
     video_ids = shown_video_ids(instance)
     if video_ids and ArticlePage.objects.filter(pk=instance.pk).readable().exists():
-        Video.objects.filter(pk__in=video_ids, is_public=False).update(is_public=True)
+        Video.objects.filter(pk__in=video_ids, is_public=False).placeable().update(is_public=True)
+
+
+def make_approved_clip_public(sender, clip, **kwargs):
+    """A clip approved after the article showing it went live becomes public there now."""
+    from media_center.placements import pages_showing
+
+    from .models import ArticlePage
+
+    showing = ArticlePage.objects.filter(pk__in=pages_showing({clip.pk})).live().readable()
+    if showing.exists() and not clip.is_public:
+        clip.is_public = True
+        clip.save(update_fields=["is_public"])
 
 
 def withdraw_restricted_videos(sender, instance, **kwargs):
@@ -38,10 +50,8 @@ def withdraw_restricted_videos(sender, instance, **kwargs):
 
 
 def withdraw_videos_under(section):
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page, ReferenceIndex
-
     from media_center.models import Video
+    from media_center.placements import placements
 
     from .models import ArticlePage
 
@@ -49,15 +59,11 @@ def withdraw_videos_under(section):
     video_ids = set().union(*(shown_video_ids(article) for article in restricted))
     if not video_ids:
         return
-    showing_pages = ReferenceIndex.objects.filter(
-        to_content_type=ContentType.objects.get_for_model(Video),
-        to_object_id__in=[str(pk) for pk in video_ids],
-        base_content_type=ContentType.objects.get_for_model(Page),
-    ).values_list("object_id", "to_object_id")
+    showing_pages = placements(video_ids)
     readable = set(
-        ArticlePage.objects.filter(pk__in={int(page) for page, _video in showing_pages}).readable().values_list("pk", flat=True)
+        ArticlePage.objects.filter(pk__in={page for page, _video in showing_pages}).readable().values_list("pk", flat=True)
     )
-    still_shown = {int(video) for page, video in showing_pages if int(page) in readable}
+    still_shown = {video for page, video in showing_pages if page in readable}
     for video in Video.objects.filter(pk__in=video_ids - still_shown, is_public=True):
         video.is_public = False
         video.save(update_fields=["is_public"])

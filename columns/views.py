@@ -59,7 +59,7 @@ def search(request):
         results.object_list = [SearchResult(article, words) for article in results.object_list]
         context["results"] = results
         if column is None:
-            context["videos"] = list(Video.objects.public().search(query)[:SEARCH_VIDEOS])
+            context["videos"] = list(Video.objects.listed().search(query)[:SEARCH_VIDEOS])
     return render(request, "columns/search.html", context)
 
 

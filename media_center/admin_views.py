@@ -23,7 +23,7 @@ from .models import Video, VideoUpload, clock_text
 
 
 def progress_text(video):
-    if video.status == Video.Status.TRANSCODING:
+    if video.status in (Video.Status.TRANSCODING, Video.Status.CLIPPING):
         text = f"{video.progress * 100:.0f}%"
         if video.eta_seconds:
             minutes, seconds = divmod(video.eta_seconds, 60)
@@ -199,7 +199,7 @@ def cancel(request, pk):
     video = _changeable(request, pk)
     pipeline.cancel(video)
     messages.success(request, _("已取消“%s”的转码。") % video.title)
-    return redirect("media_center_videos:edit", pk)
+    return _back_to(video)
 
 
 @require_POST
@@ -210,7 +210,11 @@ def retry(request, pk):
     else:
         pipeline.retry(video)
         messages.success(request, _("已重新开始处理“%s”。") % video.title)
-    return redirect("media_center_videos:edit", pk)
+    return _back_to(video)
+
+
+def _back_to(video):
+    return redirect("media_center_clips:edit" if video.is_clip else "media_center_videos:edit", video.pk)
 
 
 def _changeable(request, pk):
@@ -219,7 +223,22 @@ def _changeable(request, pk):
     return get_object_or_404(Video, pk=pk)
 
 
-class VideoViewSet(ModelViewSet):
+class OfOneKind:
+    """Recordings and clips are both videos, listed and edited in sections of their own."""
+
+    kind = None
+
+    def kind_queryset(self):
+        return Video.objects.filter(kind=self.kind).select_related("clip_of")
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(queryset=self.kind_queryset(), **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(queryset=self.kind_queryset(), **kwargs)
+
+
+class VideoViewSet(OfOneKind, ModelViewSet):
     model = Video
     icon = "media"
     menu_label = gettext_lazy("视频")
@@ -241,13 +260,18 @@ class VideoViewSet(ModelViewSet):
     edit_view_class = VideoEditView
     add_view_class = UploadView
     copy_view_enabled = False
+    kind = Video.Kind.RECORDING
 
     def get_urlpatterns(self):
         from django.urls import path
 
+        from .clip_admin import ClipEditorView, band_preview
+
         return super().get_urlpatterns() + [
             path("<int:pk>/cancel/", cancel, name="cancel"),
             path("<int:pk>/retry/", retry, name="retry"),
+            path("<int:pk>/clip/", ClipEditorView.as_view(), name="clip"),
+            path("<int:pk>/clip/preview.png", band_preview, name="clip_preview"),
         ]
 
     def get_add_view_kwargs(self, **kwargs):

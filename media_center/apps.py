@@ -21,6 +21,7 @@ class MediaCenterConfig(AppConfig):
         grant([EDITOR, FIRST_REVIEW, SECOND_REVIEW, FINAL_REVIEW, VIDEO, ADMINISTRATOR], "media_center.view_video")
         grant([VIDEO, ADMINISTRATOR], "media_center.add_video", "media_center.change_video")
         grant([ADMINISTRATOR], "media_center.delete_video")
+        grant([FINAL_REVIEW], "media_center.approve_clip")  # a clip speaks for the union on public accounts
 
         scheduler.register("rerun_orphaned_tasks", jobs.rerun_orphaned_tasks)
         scheduler.register("requeue_stalled_video_jobs", jobs.requeue_stalled_jobs)

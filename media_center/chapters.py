@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 
 from .ffmpeg.thumbnails import vtt_timestamp
 
-LINE = re.compile(r"^\s*(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?\s+(.+?)\s*$")
+TIME = r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?"
+LINE = re.compile(rf"^\s*{TIME}\s+(.+?)\s*$")
+CLOCK = re.compile(rf"^\s*(?:{TIME}|(\d{{1,6}}(?:\.\d{{1,3}})?))\s*$")
 MAX_TITLE = 80
 
 
@@ -33,6 +35,27 @@ def clock(seconds):
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
 
 
+def parse_clock(text):
+    """Seconds from what staff type: 1:02:03.5, 62:03, or 3723.5; ValueError with a message otherwise."""
+    match = CLOCK.match(text or "")
+    if not match:
+        raise ValueError(_("时间格式不对：“%(text)s”，应为 时:分:秒、分:秒 或秒数，如 1:02:03") % {"text": (text or "")[:20]})
+    *clock_parts, plain = match.groups()
+    if plain is not None:
+        return float(plain)
+    seconds = _seconds(*clock_parts)
+    if seconds is None:
+        raise ValueError(_("时间不对：“%(text)s”，分和秒都应小于 60") % {"text": text.strip()})
+    return seconds
+
+
+def _seconds(hours, minutes, seconds, fraction):
+    """The matched parts of TIME as seconds; None when minutes or seconds reach 60."""
+    if int(seconds) >= 60 or (hours and int(minutes) >= 60):
+        return None
+    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + float(f"0.{fraction or 0}")
+
+
 def parse_chapters(text, duration=None):
     """Chapters in order, each ending where the next starts; the last one at the end of the video."""
     starts = []
@@ -44,10 +67,10 @@ def parse_chapters(text, duration=None):
             raise ChapterError(
                 _("第%(number)d行格式不对，应为“分:秒 标题”或“时:分:秒 标题”，如 12:30 第二家企业") % {"number": number}
             )
-        hours, minutes, seconds, fraction, title = match.groups()
-        if int(seconds) >= 60 or (hours and int(minutes) >= 60):
+        *clock_parts, title = match.groups()
+        start = _seconds(*clock_parts)
+        if start is None:
             raise ChapterError(_("第%(number)d行的时间不对：%(line)s") % {"number": number, "line": line.strip()})
-        start = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + float(f"0.{fraction or 0}")
         if starts and start <= starts[-1][0]:
             raise ChapterError(_("第%(number)d行的时间应当晚于上一行") % {"number": number})
         if duration is not None and start >= duration:

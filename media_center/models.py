@@ -30,13 +30,33 @@ def stale_after():
 
 class VideoQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def public(self):
-        """What anyone may watch: made public by a published article, and playable."""
-        return self.filter(Q(status="ready") | Q(playable=True), is_public=True).order_by("-created_at")
+        """What anyone may watch: made public by a published article, playable, and approved if a clip."""
+        return self.filter(Q(status="ready") | Q(playable=True), is_public=True).placeable().order_by("-created_at")
+
+    def placeable(self):
+        """What may be shown on public pages and sent to channels: recordings, and clips 终审 approved."""
+        return self.filter(Q(kind=Video.Kind.RECORDING) | Q(review_status=Video.Review.APPROVED))
+
+    def listed(self):
+        """What the site lists of its own accord (最新视频, search): recordings. A clip shows only where it is placed."""
+        return self.public().filter(kind=Video.Kind.RECORDING)
 
 
 class Video(index.Indexed, models.Model):
+    class Kind(models.TextChoices):
+        RECORDING = "recording", _("录像")
+        CLIP = "clip", _("短视频")
+
+    class Review(models.TextChoices):
+        """A clip speaks for the union on public accounts: 终审 approves it before it is placed or sent."""
+
+        PENDING = "pending", _("待审")
+        APPROVED = "approved", _("已通过")
+        RETURNED = "returned", _("已退回")
+
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("已上传")
+        CLIPPING = "clipping", _("剪辑中")
         PROBING = "probing", _("检测中")
         TRANSCODING = "transcoding", _("转码中")
         READY = "ready", _("可播放")
@@ -79,6 +99,29 @@ class Video(index.Indexed, models.Model):
         help_text=_("每行一章：时间 标题，如“12:30 第二家企业：新能源专场”。播放器进度条上会显示章节。"),
     )
 
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.RECORDING, db_index=True)
+    # A clip: a span of a recording, rendered as a 1080×1920 video for the short-video channels, then
+    # put through the same ladder as any upload (its rendered file is its `source`).
+    clip_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clips", verbose_name=_("原视频")
+    )
+    clip_start = models.FloatField(_("起点（秒）"), null=True, blank=True)
+    clip_end = models.FloatField(_("终点（秒）"), null=True, blank=True)
+    cover_at = models.FloatField(_("封面时间（秒）"), null=True, blank=True, help_text=_("默认为起点后 1 秒"))
+    topics = models.CharField(
+        _("话题"), max_length=200, blank=True, help_text=_("发布到抖音、视频号时带的 #话题，用空格分隔，如：#春风行动 #工会服务")
+    )
+    section = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("所属栏目或系列")
+    )
+    subtitles = models.TextField(_("字幕"), blank=True, help_text=_("原视频时间轴上的字幕（WebVTT），剪辑时截取对应的一段"))
+    subtitle_track = models.CharField(max_length=500, blank=True, editable=False)  # the clip's own WebVTT, for the player
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("台标")
+    )
+    square_cover = models.CharField(max_length=500, blank=True, editable=False)
+    review_status = models.CharField(_("审核"), max_length=20, choices=Review.choices, default=Review.PENDING, db_index=True)
+
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     transcode_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     ready_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -93,12 +136,15 @@ class Video(index.Indexed, models.Model):
         index.FilterField("is_public"),
         index.FilterField("playable"),
         index.FilterField("created_at"),
+        index.FilterField("kind"),
+        index.FilterField("review_status"),
     ]
 
     class Meta:
         verbose_name = _("视频")
         verbose_name_plural = _("视频")
         ordering = ["-created_at"]
+        permissions = [("approve_clip", _("审核短视频（终审）"))]
 
     def __str__(self):
         return self.title
@@ -121,8 +167,17 @@ class Video(index.Indexed, models.Model):
         return (fitting or renditions or [None])[0]
 
     @property
+    def is_clip(self):
+        return self.kind == self.Kind.CLIP
+
+    @property
+    def is_placeable(self):
+        """May be shown on public pages and sent to channels: any recording, and a clip 终审 approved."""
+        return not self.is_clip or self.review_status == self.Review.APPROVED
+
+    @property
     def is_watchable_by_public(self):
-        return self.is_public and (self.status == self.Status.READY or self.playable)
+        return self.is_public and self.is_placeable and (self.status == self.Status.READY or self.playable)
 
     @property
     def prefix(self):
@@ -140,6 +195,29 @@ class Video(index.Indexed, models.Model):
     @property
     def is_portrait(self):
         return bool(self.width and self.height and self.height > self.width)
+
+
+class ClipReview(models.Model):
+    """One decision on a clip, or its return to 待审 after a change: the record of who let what speak for the union."""
+
+    class Action(models.TextChoices):
+        APPROVED = "approved", _("通过")
+        RETURNED = "returned", _("退回")
+        CHANGED = "changed", _("修改后重新待审")
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="reviews")
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("短视频审核记录")
+        verbose_name_plural = _("短视频审核记录")
+
+    def __str__(self):
+        return f"{self.video_id} {self.action}"
 
 
 class Rendition(models.Model):
@@ -175,6 +253,7 @@ class VideoJob(models.Model):
         AUDIO = "audio", _("音频")
         THUMBNAILS = "thumbnails", _("封面与预览图")
         FINISH = "finish", _("合成与收尾")
+        CLIP = "clip", _("竖屏剪辑")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("等待")

@@ -24,13 +24,19 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from . import steps, storage
+from .ffmpeg.clip_layout import FontMissing
 from .ffmpeg.probe import ProbeError
 from .ffmpeg.runner import Cancelled, FFmpegError
+from .ffmpeg.subtitles import SubtitleError
+from .ffmpeg.vertical import ClipRefusal
 from .models import MAX_ATTEMPTS, Video, VideoJob, stale_after
 
 logger = logging.getLogger(__name__)
 PROGRESS_SAVE_SECONDS = 3.0
 CHUNKS_SHARE = 0.9  # of the progress bar; the rest is the final stitching
+CLIP_SHARE = 0.5  # of a clip's progress bar: rendering the channel MP4; the ladder after it takes the rest
+# What retrying cannot change (the file, the span, the font): the video fails at once with the reason.
+REFUSALS = (ProbeError, ClipRefusal, FontMissing, SubtitleError, steps.ClipSourceGone)
 
 
 def worker_id():
@@ -51,12 +57,18 @@ def work_dir_of(job):
 
 
 def start(video):
-    """Queue the first job of a freshly uploaded video, once the upload's transaction has committed."""
-    job, _ = VideoJob.objects.get_or_create(video=video, kind=VideoJob.Kind.PREPARE, index=0)
+    """Queue the first job of a fresh video, once its transaction has committed: a recording is probed
+    and cut into chunks, a clip is first rendered from its recording."""
+    if video.is_clip:
+        span = {"start": video.clip_start, "end": video.clip_end}
+        job, _ = VideoJob.objects.get_or_create(video=video, kind=VideoJob.Kind.CLIP, index=0, defaults=span)
+    else:
+        job, _ = VideoJob.objects.get_or_create(video=video, kind=VideoJob.Kind.PREPARE, index=0)
     transaction.on_commit(lambda: enqueue(job))
 
 
-def run_job(job_id):
+def run_job(job_id, on_progress=None):
+    """Run one job if this worker can claim it; `on_progress()` hears of each progress report (commands' bars)."""
     job = VideoJob.objects.select_related("video").filter(pk=job_id).first()
     if job is None or job.video.status == Video.Status.CANCELLED:
         return
@@ -66,11 +78,11 @@ def run_job(job_id):
     shutil.rmtree(work_dir, ignore_errors=True)  # what an earlier attempt on this machine left
     work_dir.mkdir(parents=True)
     try:
-        steps.HANDLERS[job.kind](job, work_dir, _progress_reporter(job), _cancel_check(job.video_id))
+        steps.HANDLERS[job.kind](job, work_dir, _progress_reporter(job, on_progress), _cancel_check(job.video_id))
     except Cancelled:
         VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.FAILED, error="cancelled")
         return
-    except ProbeError as refusal:
+    except REFUSALS as refusal:
         reason = _(refusal.message) % refusal.params
         _fail_video(job.video, reason)
         VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.FAILED, error=reason)
@@ -88,6 +100,10 @@ def run_job(job_id):
 def _after(job):
     video = Video.objects.get(pk=job.video_id)
     if video.status == Video.Status.CANCELLED:
+        return
+    if job.kind == VideoJob.Kind.CLIP:
+        prepare, _created = VideoJob.objects.get_or_create(video=video, kind=VideoJob.Kind.PREPARE, index=0)
+        enqueue(prepare)
         return
     if job.kind == VideoJob.Kind.PREPARE:
         for next_job in video.jobs.exclude(kind=VideoJob.Kind.PREPARE).order_by("pk"):
@@ -113,7 +129,9 @@ def refresh_playlists(video):
 
 
 def _maybe_finish(video):
-    unfinished = video.jobs.exclude(kind__in=[VideoJob.Kind.PREPARE, VideoJob.Kind.FINISH]).exclude(status=VideoJob.Status.DONE)
+    unfinished = video.jobs.exclude(kind__in=[VideoJob.Kind.CLIP, VideoJob.Kind.PREPARE, VideoJob.Kind.FINISH]).exclude(
+        status=VideoJob.Status.DONE
+    )
     if unfinished.exists():
         return
     try:
@@ -124,14 +142,18 @@ def _maybe_finish(video):
     enqueue(finish_job)
 
 
-def _progress_reporter(job):
+def _progress_reporter(job, on_progress=None):
     def report(seconds_done):
-        job.beat(done_seconds=min(seconds_done, job.duration) if job.kind == VideoJob.Kind.CHUNK else None)
+        job.beat(done_seconds=min(seconds_done, job.duration) if job.kind in SHOWN_KINDS else None)
         if job.kind == VideoJob.Kind.CHUNK:
             update_progress(job.video_id)
+        elif job.kind == VideoJob.Kind.CLIP:
+            update_clip_progress(job, seconds_done)
         elif job.kind == VideoJob.Kind.AUDIO and not job.video.playable:
             refresh_playlists(job.video)  # the chunks done may now have their sound
             job.video.playable = Video.objects.filter(pk=job.video_id, playable=True).exists()
+        if on_progress:
+            on_progress()
 
     return report
 
@@ -148,13 +170,20 @@ def _cancel_check(video_id):
     return cancelled
 
 
+def update_clip_progress(job, seconds_done):
+    fraction = min(1.0, seconds_done / job.duration) * CLIP_SHARE if job.duration else 0.0
+    Video.objects.filter(pk=job.video_id, status=Video.Status.CLIPPING).update(progress=fraction)
+
+
 def update_progress(video_id):
     """Share of the source's duration encoded so far, and the time left at the pace so far."""
-    video = Video.objects.filter(pk=video_id).only("duration", "transcode_started_at", "status").first()
+    video = Video.objects.filter(pk=video_id).only("duration", "transcode_started_at", "status", "kind").first()
     if video is None or not video.duration or video.status != Video.Status.TRANSCODING:
         return
     done = video.jobs.filter(kind=VideoJob.Kind.CHUNK).aggregate(total=Sum("done_seconds"))["total"] or 0.0
     fraction = min(1.0, done / video.duration) * CHUNKS_SHARE
+    if video.is_clip:
+        fraction = CLIP_SHARE + (1 - CLIP_SHARE) * fraction
     eta = None
     if video.transcode_started_at and fraction > 0.01:
         elapsed = (timezone.now() - video.transcode_started_at).total_seconds()
@@ -208,6 +237,9 @@ def requeue_stalled_jobs():
     return requeued
 
 
+SHOWN_KINDS = (VideoJob.Kind.CHUNK, VideoJob.Kind.CLIP)  # jobs whose done seconds the job list shows
+
+
 class WorkerLost(RuntimeError):
     """Recorded on a task row whose worker died while running it."""
 
@@ -259,6 +291,26 @@ def _mark_lost(row):
     return marked == 1
 
 
+def work_through(video, on_progress=None, wait_seconds=1.0):
+    """Run `video`'s jobs in this process until it is finished (commands, demo content); a worker may
+    take some meanwhile, claims being atomic. `on_progress(video)` hears of progress, with the video fresh."""
+
+    def report():
+        if on_progress:
+            on_progress(Video.objects.get(pk=video.pk))
+
+    while not video.is_finished:
+        job = video.jobs.filter(status=VideoJob.Status.PENDING).order_by("pk").first()
+        if job is None:
+            requeue_stalled_jobs()  # a worker that held one may have died, and no scheduler may be running
+            time.sleep(wait_seconds)  # the next job is not queued yet, or a worker holds it
+        else:
+            run_job(job.pk, on_progress=report)
+        video.refresh_from_db()
+        report()
+    return video
+
+
 def cancel(video):
     Video.objects.filter(pk=video.pk).exclude(status=Video.Status.READY).update(status=Video.Status.CANCELLED, eta_seconds=None)
 
@@ -272,6 +324,6 @@ def retry(video):
             status=Video.Status.UPLOADED, failure_reason="", progress=0.0, eta_seconds=None, playable=False,
             poster="", storyboard="", ready_at=None, transcode_started_at=None, warning="",
         )  # fmt: skip
-        for folder in ("hls", "mp4", "thumbs", "work"):
+        for folder in ("hls", "mp4", "thumbs", "work", "clip"):
             storage.delete_tree(f"{video.prefix}/{folder}")
         start(video)

@@ -11,16 +11,21 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from . import storage
 from .ffmpeg import playlists
 from .ffmpeg.audio import encode_audio
 from .ffmpeg.chunks import split_into_chunks
+from .ffmpeg.clip_layout import find_cjk_font, picture_box
 from .ffmpeg.ladder import AUDIO_KBPS, LADDER, ladder_command, output_frame_rate, output_size, rungs_for
 from .ffmpeg.probe import MAX_DURATION_SECONDS, check_duration, probe
 from .ffmpeg.runner import run
 from .ffmpeg.stitch import stitch_mp4, write_concat_list
+from .ffmpeg.subtitles import cut_to_span, read_subtitles, to_webvtt, write_ass
 from .ffmpeg.thumbnails import storyboard_vtt, write_poster, write_storyboard
+from .ffmpeg.title_band import write_band
+from .ffmpeg.vertical import ClipSource, render_clip, write_covers
 from .models import Rendition, Video, VideoJob, clock_text
 
 AUDIO_PLAYLIST = "audio/audio.m3u8"
@@ -189,18 +194,76 @@ def _store_finished_segments(local_playlist, prefix, stored):
 
 
 def make_thumbnails(job, work_dir, progress, should_cancel):
+    """Storyboard, and a poster frame unless the video has a cover of its own (a clip's, with its title band)."""
     video = job.video
     out = work_dir / "thumbs"
     out.mkdir(parents=True)
     with storage.local_copy(video.source, work_dir) as source:
         size = {"duration": video.duration, "width": video.width, "height": video.height}
-        write_poster(source, out / "poster.jpg", **size)
+        if not video.is_clip:
+            write_poster(source, out / "poster.jpg", **size)
         count, interval, thumb_height = write_storyboard(source, out, **size)
     (out / "storyboard.vtt").write_text(storyboard_vtt(count, interval, thumb_height, video.duration))
     _store_tree(out, f"{video.prefix}/thumbs")
-    Video.objects.filter(pk=video.pk).update(
-        poster=f"{video.prefix}/thumbs/poster.jpg", storyboard=f"{video.prefix}/thumbs/storyboard.vtt"
+    thumbnails = {"storyboard": f"{video.prefix}/thumbs/storyboard.vtt"}
+    if not video.is_clip:
+        thumbnails["poster"] = f"{video.prefix}/thumbs/poster.jpg"
+    Video.objects.filter(pk=video.pk).update(**thumbnails)
+
+
+def make_clip(job, work_dir, progress, should_cancel):
+    """Render the clip's span of its recording as the 1080×1920 channel MP4, with its title band and
+    subtitles burned in, and its covers; the MP4 becomes the clip's source, which the ladder then takes."""
+    clip = job.video
+    recording = clip.clip_of
+    if recording is None or not recording.source:
+        raise ClipSourceGone()
+    Video.objects.filter(pk=clip.pk).update(status=Video.Status.CLIPPING)
+    font = find_cjk_font(settings.CJK_FONT_PATHS)
+    band = write_band(clip.title, work_dir / "band.png", font_path=font, logo_path=_local_logo(clip, work_dir))
+    cues = cut_to_span(read_subtitles(clip.subtitles.encode("utf-8")), clip.clip_start, clip.clip_end) if clip.subtitles else []
+    subtitles = write_ass(cues, work_dir / "subtitles.ass", font_path=font) if cues else None
+    source = ClipSource(
+        location=storage.readable_location(recording.source),
+        width=recording.width,
+        height=recording.height,
+        frame_rate=recording.frame_rate,
+        has_audio=recording.has_audio,
+        rotation=recording.rotation,
     )
+    channel_mp4 = render_clip(
+        source, work_dir / "channel.mp4", start=clip.clip_start, end=clip.clip_end, band_png=band, ass_path=subtitles,
+        timeout=timeout_for(clip.clip_end - clip.clip_start), on_progress=progress, should_cancel=should_cancel,
+    )  # fmt: skip
+    cover_at = (clip.cover_at if clip.cover_at is not None else clip.clip_start + 1.0) - clip.clip_start
+    write_covers(channel_mp4, cover_at, work_dir / "cover.jpg", work_dir / "cover-square.jpg",
+                 picture=picture_box(recording.width, recording.height))  # fmt: skip
+    outputs = {
+        "source": storage.store(channel_mp4, clip_file(clip, "channel.mp4")),
+        "poster": storage.store(work_dir / "cover.jpg", clip_file(clip, "cover.jpg")),
+        "square_cover": storage.store(work_dir / "cover-square.jpg", clip_file(clip, "cover-square.jpg")),
+        "subtitle_track": storage.store_text(to_webvtt(cues), clip_file(clip, "subtitles.vtt")) if cues else "",
+        "original_filename": f"{clip.title[:200]}.mp4",
+    }
+    Video.objects.filter(pk=clip.pk).update(**outputs)
+
+
+def clip_file(clip, name):
+    return f"{clip.prefix}/clip/{name}"
+
+
+class ClipSourceGone(RuntimeError):
+    message = gettext_noop("原视频已删除，不能重新剪辑。")
+    params = {}
+
+
+def _local_logo(clip, work_dir):
+    if clip.logo is None:
+        return None
+    target = work_dir / f"logo{Path(clip.logo.file.name).suffix.lower()}"
+    with clip.logo.file.open("rb") as stored, open(target, "wb") as local:
+        shutil.copyfileobj(stored, local)
+    return target
 
 
 def finish(job, work_dir, progress, should_cancel):
@@ -308,4 +371,5 @@ HANDLERS = {
     VideoJob.Kind.AUDIO: encode_sound,
     VideoJob.Kind.THUMBNAILS: make_thumbnails,
     VideoJob.Kind.FINISH: finish,
+    VideoJob.Kind.CLIP: make_clip,
 }

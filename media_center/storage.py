@@ -43,6 +43,13 @@ def local_copy(name, work_dir):
         target.unlink(missing_ok=True)
 
 
+def readable_location(name):
+    """Where ffmpeg can read `name` in place: its path on a local folder, or a presigned URL it reads by
+    ranged requests. A clip of a two-hour recording reads its span without copying the recording."""
+    path = local_path_of(name)
+    return str(path) if path is not None else video_storage().url(name)
+
+
 def store(local_file, name):
     with open(local_file, "rb") as handle:
         return store_stream(handle, name)

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:video_id>/file/<path:path>", views.stored_file, name="file"),
     path("<int:video_id>/mp4/<str:rung>.mp4", views.mp4, name="mp4"),
     path("<int:video_id>/poster.jpg", views.poster, name="poster"),
+    path("<int:video_id>/subtitles.vtt", views.subtitles, name="subtitles"),
+    path("<int:video_id>/clip/<str:name>", views.clip_file, name="clip_file"),
 ]

@@ -20,7 +20,7 @@ from .chapters import chapters_vtt
 from .models import Video
 
 RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
-ALLOWED_FOLDERS = ("hls/", "mp4/", "thumbs/")
+ALLOWED_FOLDERS = ("hls/", "mp4/", "thumbs/", "clip/")
 CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t", ".vtt": "text/vtt"}
 
 
@@ -73,6 +73,28 @@ def chapters(request, video_id):
     response = HttpResponse(chapters_vtt(video.chapter_list), content_type="text/vtt; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@require_GET
+def subtitles(request, video_id):
+    """A clip's subtitles as a WebVTT track (off by default: the picture carries them), served by us
+    rather than redirected, so the player's <track> stays same-origin on any storage."""
+    video = _watchable(request, video_id)
+    if not video.subtitle_track:
+        raise Http404
+    response = HttpResponse(storage.read_text(video.subtitle_track), content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def clip_file(request, video_id, name):
+    """A clip's vertical MP4 (what the channels get) or its square cover for lists, by signed URL."""
+    video = _watchable(request, video_id)
+    stored = {"channel.mp4": video.source, "cover-square.jpg": video.square_cover}.get(name) if video.is_clip else None
+    if not stored:
+        raise Http404(NOT_FOUND)
+    return redirect(playback.file_url(video, stored))
 
 
 @require_GET

@@ -3,8 +3,10 @@ from wagtail import hooks
 
 from . import admin_views
 from .choosers import video_chooser_viewset
+from .clip_admin import ClipViewSet
 
 video_viewset = admin_views.VideoViewSet()
+clip_viewset = ClipViewSet()
 
 upload_urls = [
     path("start/", admin_views.upload_start, name="start"),
@@ -17,7 +19,7 @@ upload_urls = [
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return [video_viewset, video_chooser_viewset]
+    return [video_viewset, clip_viewset, video_chooser_viewset]
 
 
 @hooks.register("register_admin_urls")

@@ -156,7 +156,7 @@ class HomePage(FixedStructurePage):
         prefetch_related_objects([article for column in columns for article in column.latest], cover_renditions())
         context["columns"] = columns
         context["lead"] = lead
-        context["latest_videos"] = Video.objects.public()[:HOME_VIDEOS]
+        context["latest_videos"] = Video.objects.listed()[:HOME_VIDEOS]
         return context
 
 

@@ -5,6 +5,7 @@ transcode even on a two-hour recording.
 """
 
 import math
+import re
 from pathlib import Path
 
 from .runner import run
@@ -15,6 +16,9 @@ TILE_COLUMNS = 10
 TILE_ROWS = 10
 MAX_THUMBNAILS = 400
 POSTER_HEIGHT = 720
+STORYBOARD_CUE = re.compile(
+    r"^(\d+):(\d{2}):(\d{2}\.\d{3}) --> [\d:.]+\n([\w.-]+\.jpg)#xywh=(\d+),(\d+),(\d+),(\d+)$", re.MULTILINE
+)
 
 
 def poster_time(duration):
@@ -105,3 +109,15 @@ def vtt_timestamp(seconds):
     hours, remainder = divmod(seconds, 3600)
     minutes, seconds = divmod(remainder, 60)
     return f"{int(hours):02d}:{int(minutes):02d}:{seconds:06.3f}"
+
+
+def storyboard_frame_at(vtt_text, seconds):
+    """The sprite name and the (x, y, width, height) of the storyboard thumbnail nearest before `seconds`."""
+    nearest = None
+    for hours, minutes, secs, sprite, *box in STORYBOARD_CUE.findall(vtt_text):
+        if nearest is not None and int(hours) * 3600 + int(minutes) * 60 + float(secs) > seconds:
+            break
+        nearest = sprite, tuple(int(value) for value in box)
+    if nearest is None:
+        raise ValueError("the storyboard has no thumbnails")
+    return nearest

@@ -14,7 +14,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SETUP = "import django; django.setup(); from django.core.management import call_command; " + "; ".join(
-    f"call_command({command})" for command in ("'migrate', '--noinput'", "'sync_taxonomy'", "'load_demo'", "'ensure_admin'")
+    f"call_command({command})"
+    for command in ("'migrate', '--noinput'", "'sync_taxonomy'", "'load_demo', '--no-videos'", "'ensure_admin'")
 )
 
 # Engine-independent, and the processes under test share one SQLite file as `make run` does.

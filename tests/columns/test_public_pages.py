@@ -108,13 +108,13 @@ def test_script_in_rich_text_body_is_stripped(client, series):
 
 
 def test_load_demo_writes_a_dozen_articles_in_several_series_once(capsys):
-    call_command("load_demo")
+    call_command("load_demo", "--no-videos")
     articles = ArticlePage.objects.live()
     assert articles.count() >= 12
     assert len({article.get_parent().pk for article in articles}) >= 6
     assert all(article.cover_image_id for article in articles)
 
-    call_command("load_demo")
+    call_command("load_demo", "--no-videos")
 
     assert ArticlePage.objects.count() == articles.count()
     assert "新建 0 篇文章" in capsys.readouterr().out
@@ -123,7 +123,7 @@ def test_load_demo_writes_a_dozen_articles_in_several_series_once(capsys):
 def test_the_first_views_of_a_fresh_demo_site_write_nothing_to_the_database(client):
     """Nothing for the first reader to wait for behind the worker's writes: covers come resized, settings exist."""
     cache.clear()  # renditions cached by an earlier test under image ids this database gives out again
-    call_command("load_demo")
+    call_command("load_demo", "--no-videos")
     article = ArticlePage.objects.live().first()
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
@@ -133,7 +133,7 @@ def test_the_first_views_of_a_fresh_demo_site_write_nothing_to_the_database(clie
 
 
 def test_demo_articles_appear_on_their_column_pages(client):
-    call_command("load_demo")
+    call_command("load_demo", "--no-videos")
     column = ColumnPage.objects.get(slug="zhibo-jiangang")
     assert "春风行动直播招聘会" in client.get(column.url).content.decode()
 

@@ -29,3 +29,17 @@ class VideoFactory(factory.django.DjangoModelFactory):
                     video=video, name=name, width=height * 16 // 9, height=height, video_kbps=kbps,
                     playlist=f"{video.prefix}/hls/{name}/index.m3u8", mp4=f"{video.prefix}/mp4/{name}.mp4",
                 )  # fmt: skip
+
+
+class ClipFactory(VideoFactory):
+    """A clip of a ready recording, 待审 unless `approved`; `ready` gives it a portrait ladder's rows."""
+
+    title = factory.Sequence(lambda n: f"新能源企业招聘焊工{n}")
+    kind = Video.Kind.CLIP
+    clip_of = factory.SubFactory(VideoFactory, ready=True)
+    clip_start = 10.0
+    clip_end = 40.0
+    review_status = Video.Review.PENDING
+
+    class Params:
+        approved = factory.Trait(review_status=Video.Review.APPROVED)
