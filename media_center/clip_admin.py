@@ -187,7 +187,7 @@ def band_preview(request, pk):
     except ValueError:
         raise Http404 from None
     band = draw_band(request.GET.get("title", "")[:MAX_PREVIEW_TITLE], font_path=font)
-    preview = compose_preview(frame, band).resize(PREVIEW_SIZE, Image.Resampling.LANCZOS)
+    preview = compose_preview(frame, band, source_size=(video.width, video.height)).resize(PREVIEW_SIZE, Image.Resampling.LANCZOS)
     response = HttpResponse(content_type="image/png")
     preview.save(response, "PNG")
     response["Cache-Control"] = "private, max-age=300"

@@ -28,6 +28,7 @@ from .ffmpeg.clip_layout import FontMissing
 from .ffmpeg.probe import ProbeError
 from .ffmpeg.runner import Cancelled, FFmpegError
 from .ffmpeg.subtitles import SubtitleError
+from .ffmpeg.title_band import LogoError
 from .ffmpeg.vertical import ClipRefusal
 from .models import MAX_ATTEMPTS, Video, VideoJob, stale_after
 
@@ -36,7 +37,7 @@ PROGRESS_SAVE_SECONDS = 3.0
 CHUNKS_SHARE = 0.9  # of the progress bar; the rest is the final stitching
 CLIP_SHARE = 0.5  # of a clip's progress bar: rendering the channel MP4; the ladder after it takes the rest
 # What retrying cannot change (the file, the span, the font): the video fails at once with the reason.
-REFUSALS = (ProbeError, ClipRefusal, FontMissing, SubtitleError, steps.ClipSourceGone)
+REFUSALS = (ProbeError, ClipRefusal, FontMissing, SubtitleError, LogoError, steps.ClipSourceGone)
 
 
 def worker_id():
