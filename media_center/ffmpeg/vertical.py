@@ -132,26 +132,13 @@ def measure_loudness(source, start, end, *, timeout):
     None when the source has no sound."""
     if not source.has_audio:
         return None
-    completed = run(
-        [
-            *_seek_options(start, end),
-            *source.input_options(),
-            "-i",
-            source.url,
-            "-map",
-            "0:a:0",
-            "-vn",
-            "-sn",
-            "-dn",
-            "-af",
-            _loudnorm(print_format="json"),
-            "-f",
-            "null",
-            "-",
-        ],  # fmt: skip
-        timeout=timeout,
-        loglevel="info",
-    )
+    args = [
+        *_seek_options(start, end), *source.input_options(), "-i", source.url,
+        "-map", "0:a:0", "-vn", "-sn", "-dn",
+        "-af", _loudnorm(print_format="json"),
+        "-f", "null", "-",
+    ]  # fmt: skip
+    completed = run(args, timeout=timeout, loglevel="info")
     return parse_loudnorm(completed.stderr)
 
 
@@ -248,7 +235,10 @@ def render_command(source, output, *, start, end, band_png, ass_path=None, fonts
     duration = end - start
     _, fps = output_frame_rate(source.frame_rate)
     gop = max(1, round(fps * GOP_SECONDS))
-    inputs = [*_seek_options(start, end), *source.input_options(), "-i", source.url, "-i", str(band_png)]
+    inputs = [
+        *_seek_options(start, end), *source.input_options(), "-i", source.url,
+        "-f", "image2", "-pattern_type", "none", "-i", f"file:{band_png}",  # one still, whatever its name holds
+    ]  # fmt: skip
     graph = video_graph(source, ass_path=ass_path, fonts_dir=fonts_dir)
     if source.has_audio:
         graph += f";[0:a:0]{audio_filter(measured)}[a]"
@@ -334,27 +324,13 @@ def write_covers(clip_mp4, at_seconds, cover_path, square_path, *, picture, time
     the 1080×1920 frame and its 1080×1080 crop for lists (clip_layout.square_crop_box)."""
     cover_path, square_path = Path(cover_path), Path(square_path)
     frame_path = cover_path.with_name(f"{cover_path.stem}.frame.png")
+    args = [
+        "-ss", f"{max(0.0, at_seconds):.3f}", *untrusted_input_options(), "-i", f"file:{clip_mp4}",
+        "-map", "0:v:0", "-frames:v", "1",
+        "-f", "image2", "-update", "1", "-c:v", "png", "-y", f"file:{frame_path}",
+    ]  # fmt: skip
     try:
-        run(
-            [
-                "-ss",
-                f"{max(0.0, at_seconds):.3f}",
-                *untrusted_input_options(),
-                "-i",
-                f"file:{clip_mp4}",
-                "-map",
-                "0:v:0",
-                "-frames:v",
-                "1",
-                "-f",
-                "image2",
-                "-c:v",
-                "png",
-                "-y",
-                str(frame_path),
-            ],  # fmt: skip
-            timeout=timeout,
-        )
+        run(args, timeout=timeout)
         if not frame_path.exists():
             raise ClipRefusal(gettext_noop("封面时间 %(at)s 超出了剪辑的长度。"), {"at": clock(at_seconds)})
         with Image.open(frame_path) as frame:

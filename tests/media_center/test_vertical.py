@@ -300,3 +300,8 @@ def test_paths_with_filtergraph_characters_reach_the_filter(tmp_path):
         ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=size=64x64:duration=0.1", "-vf", graph, "-f", "null", "-"],
         check=True, capture_output=True,
     )  # fmt: skip
+
+
+def test_a_cover_time_past_the_clip_is_refused(work, clip):
+    with pytest.raises(ClipRefusal, match="超出了剪辑的长度"):
+        write_covers(clip, 30, work / "late.jpg", work / "late-square.jpg", picture=picture_box(1280, 720))
