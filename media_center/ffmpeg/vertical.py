@@ -35,7 +35,8 @@ END_TOLERANCE_SECONDS = 0.05  # an out point at the container's rounded length i
 GOP_SECONDS = 2
 # Measured on a 15 s clip of a 1080p30 source at CRF 20 (2 shared cores): ultrafast 19 s / 15 MB,
 # superfast 26 s / 9.3 MB, veryfast 27 s / 4.0 MB, faster 39 s / 4.3 MB, fast 46 s / 4.7 MB. The
-# filtergraph and decoding cost ~19 s whatever the preset; veryfast is the smallest file for that.
+# filtergraph and decoding are most of ultrafast's time; veryfast costs what superfast does for files
+# less than half the size, and the slower presets cost 45-70 % more.
 PRESET = "veryfast"
 CRF = 20
 MAX_RATE, BUFFER_SIZE = "8M", "16M"
