@@ -10,11 +10,6 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.utils.translation import gettext as _
 
-CJK_FONTS = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-)
-
 
 @register()
 def video_tools(app_configs, **kwargs):
@@ -32,7 +27,7 @@ def video_tools(app_configs, **kwargs):
 
 @register()
 def cjk_font(app_configs, **kwargs):
-    if any(Path(font).exists() for font in CJK_FONTS):
+    if any(Path(font).exists() for font in settings.CJK_FONT_PATHS):
         return []
     return [
         Warning(

@@ -219,6 +219,14 @@ VIDEO_SIGNED_URL_SECONDS = 6 * 3600
 VIDEO_CHUNK_SECONDS = int(os.environ.get("VIDEO_CHUNK_SECONDS", 120))
 VIDEO_FIRST_CHUNK_SECONDS = int(os.environ.get("VIDEO_FIRST_CHUNK_SECONDS", 30))
 VIDEO_JOB_STALE_SECONDS = int(os.environ.get("VIDEO_JOB_STALE_SECONDS", 90))
+# Titles and subtitles burned into short clips: the first of these fonts that exists is used
+# (Debian: fonts-wqy-microhei, fonts-wqy-zenhei or fonts-noto-cjk).
+CJK_FONT_PATHS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+)
 # Any other task still running after this long lost its worker: the scheduler marks it failed and queues it again.
 TASK_STALE_SECONDS = int(os.environ.get("TASK_STALE_SECONDS", 900))
 

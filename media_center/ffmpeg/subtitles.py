@@ -79,8 +79,9 @@ def _decode(data):
         return _strict(data[3:], "utf-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(data, "utf-16")
-    if len(data) >= 4 and data[1::2].count(0) > len(data) // 4:  # UTF-16 without a byte-order mark
-        return _strict(data, "utf-16-le" if data[1] == 0 else "utf-16-be")
+    if b"\x00" in data:  # never in UTF-8 or GB18030 text: UTF-16 without a byte-order mark
+        little_endian = data[1::2].count(0) >= data[0::2].count(0)
+        return _strict(data, "utf-16-le" if little_endian else "utf-16-be")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
