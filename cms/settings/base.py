@@ -312,13 +312,5 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
 WAGTAIL_FINISH_WORKFLOW_ACTION = "columns.publishing.publish_after_final_review"
 
-# Chinese fonts for what is burned into clips (title band, subtitles): the first present is used.
-CJK_FONT_PATHS = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-)
-
 # Where a clip may be filed (its 所属栏目或系列): page types named here so the video app imports no page app.
 CLIP_SECTION_PAGE_TYPES = ("columns.ColumnPage", "columns.SeriesPage")
