@@ -22,10 +22,15 @@ class PosterColumn(Column):
         super().__init__("poster", label=_("封面"), accessor=poster_url, width="112px")
 
 
+def kind_text(video):
+    """A clip shows its review state: one not approved may be chosen for a draft, not published."""
+    return f"{video.get_kind_display()} · {video.get_review_status_display()}" if video.is_clip else video.get_kind_display()
+
+
 class WithPoster:
     @property
     def columns(self):
-        return [*super().columns, PosterColumn()]
+        return [*super().columns, PosterColumn(), Column("kind", label=_("类型"), accessor=kind_text)]
 
 
 class VideoChooseView(WithPoster, chooser.ChooseView):

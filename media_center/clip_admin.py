@@ -12,8 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from PIL import Image
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, PageChooserPanel
 from wagtail.admin.ui.tables import Column
@@ -50,18 +49,14 @@ def choose_a_video(request):
     return redirect("media_center_videos:index")
 
 
+class ReviewColumn(Column):
+    """The review state, linking to the review page: 终审 watch and decide there, without edit rights."""
+
+    cell_template_name = "media_center/admin/review_cell.html"
+
+
 class ClipEditView(VideoEditView):
     template_name = "media_center/admin/clip_edit.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        clip = self.object
-        context.update(
-            reviews=clip.reviews.select_related("user"),
-            may_review=clips.can_review(self.request.user, clip),
-            recording=clip.clip_of,
-        )
-        return context
 
     def save_instance(self):
         before = Video.objects.get(pk=self.object.pk)
@@ -71,23 +66,55 @@ class ClipEditView(VideoEditView):
         return clip
 
 
-@require_POST
-def review(request, pk):
-    """通过 or 退回, from the clip's page; the decision and its comment are recorded with the reviewer."""
-    clip = get_object_or_404(Video, pk=pk, kind=Video.Kind.CLIP)
-    decision, comment = request.POST.get("decision"), request.POST.get("comment", "")[:2000]
-    try:
-        if decision == "approve":
-            clips.approve(clip, request.user, comment)
-            messages.success(request, _("已通过“%s”：可以放到页面上和发布到平台了。") % clip.title)
-        elif decision == "return":
-            clips.send_back(clip, request.user, comment)
-            messages.success(request, _("已退回“%s”。") % clip.title)
-        else:
-            messages.error(request, _("请选择通过或退回。"))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("media_center_clips:edit", pk)
+class ClipReviewView(generic.WagtailAdminTemplateMixin, TemplateView):
+    """A clip for 终审 to watch and decide on: 通过 or 退回 with a comment, recorded with the reviewer.
+
+    Its own page, since reviewers may watch but not edit videos.
+    """
+
+    template_name = "media_center/admin/clip_review.html"
+    header_icon = "media"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("media_center.view_video"):
+            raise PermissionDenied
+        self.clip = get_object_or_404(Video.objects.select_related("clip_of", "section"), pk=kwargs["pk"], kind=Video.Kind.CLIP)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("审核短视频")
+
+    def get_page_subtitle(self):
+        return self.clip.title
+
+    def get_breadcrumbs_items(self):
+        index = {"url": reverse("media_center_clips:index"), "label": _("短视频")}
+        return self.breadcrumbs_items + [index, {"url": "", "label": self.clip.title}]
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "video": self.clip,
+            "reviews": self.clip.reviews.select_related("user"),
+            "may_review": clips.can_review(self.request.user, self.clip),
+            "may_edit": self.request.user.has_perm("media_center.change_video"),
+        }
+
+    def post(self, request, pk):
+        clip = self.clip
+        decision, comment = request.POST.get("decision"), request.POST.get("comment", "")[:2000]
+        try:
+            if decision == "approve":
+                clips.approve(clip, request.user, comment)
+                messages.success(request, _("已通过“%s”：可以放到页面上和发布到平台了。") % clip.title)
+            elif decision == "return":
+                clips.send_back(clip, request.user, comment)
+                messages.success(request, _("已退回“%s”。") % clip.title)
+            else:
+                messages.error(request, _("请选择通过或退回。"))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("media_center_clips:review", pk)
 
 
 class ClipEditorView(generic.WagtailAdminTemplateMixin, FormView):
@@ -233,7 +260,7 @@ class ClipViewSet(OfOneKind, ModelViewSet):
     list_display = [
         "title",
         PosterColumn(),
-        Column("review_status", label=gettext_lazy("审核"), accessor="get_review_status_display"),
+        ReviewColumn("review_status", label=gettext_lazy("审核"), accessor="get_review_status_display"),
         Column("status", label=gettext_lazy("状态"), accessor="get_status_display"),
         Column("detail", label=gettext_lazy("进度 / 原因"), accessor=detail_text),
         Column("span", label=gettext_lazy("原视频上的范围"), accessor=span_text),
@@ -244,7 +271,7 @@ class ClipViewSet(OfOneKind, ModelViewSet):
     kind = Video.Kind.CLIP
 
     def get_urlpatterns(self):
-        return super().get_urlpatterns() + [path("<int:pk>/review/", review, name="review")]
+        return super().get_urlpatterns() + [path("<int:pk>/review/", ClipReviewView.as_view(), name="review")]
 
     @property
     def add_view(self):

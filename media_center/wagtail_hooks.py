@@ -1,7 +1,7 @@
 from django.urls import include, path
 from wagtail import hooks
 
-from . import admin_views
+from . import admin_views, dashboard
 from .choosers import video_chooser_viewset
 from .clip_admin import ClipViewSet
 
@@ -25,3 +25,6 @@ def register_viewsets():
 @hooks.register("register_admin_urls")
 def register_upload_urls():
     return [path("video-uploads/", include((upload_urls, "media_center_upload")))]
+
+
+hooks.register("construct_homepage_panels", dashboard.add_panels)

@@ -122,26 +122,44 @@ def test_the_band_preview_is_drawn_over_the_nearest_storyboard_frame(video_staff
     assert red > 2 * green  # the storyboard frame shows through in the middle
 
 
-def test_approving_from_the_clip_page_records_the_comment(client, make_staff):
+def test_final_review_watches_and_approves_on_the_review_page_and_the_comment_is_recorded(client, make_staff):
     client.force_login(make_staff("zhongshen", roles=["终审"]))
     clip = ClipFactory(ready=True)
+    url = reverse("media_center_clips:review", args=(clip.pk,))
 
-    response = client.post(f"/admin/clips/{clip.pk}/review/", {"decision": "approve", "comment": "同意发布"})
+    page = client.get(url).content.decode()
+    response = client.post(url, {"decision": "approve", "comment": "同意发布"})
 
+    assert 'value="approve"' in page and f'data-video-id="{clip.pk}"' in page
     assert response.status_code == 302
     clip.refresh_from_db()
     assert clip.review_status == Video.Review.APPROVED
     assert clip.reviews.get().comment == "同意发布"
+    assert "同意发布" in client.get(url).content.decode()
 
 
-def test_the_clip_page_offers_no_review_buttons_to_video_staff(video_staff):
+def test_clips_waiting_for_review_are_on_the_final_reviewers_dashboard(client, make_staff):
+    reviewer = make_staff("zhongshen", roles=["终审"])
+    ClipFactory(ready=True, title="等待审核的焊工岗位")
+    ClipFactory(ready=True, title="自己剪的不算", uploaded_by=reviewer)
+    ClipFactory(ready=True, approved=True, title="已经通过的不算")
+    client.force_login(reviewer)
+
+    dashboard = client.get("/admin/").content.decode()
+
+    assert "待审短视频" in dashboard and "等待审核的焊工岗位" in dashboard
+    assert "自己剪的不算" not in dashboard and "已经通过的不算" not in dashboard
+
+
+def test_video_staff_see_the_review_page_without_its_buttons_and_cannot_decide(video_staff):
     clip = ClipFactory(ready=True)
+    url = reverse("media_center_clips:review", args=(clip.pk,))
 
-    page = video_staff.get(reverse("media_center_clips:edit", args=(clip.pk,))).content.decode()
-    refused = video_staff.post(f"/admin/clips/{clip.pk}/review/", {"decision": "approve"})
+    page = video_staff.get(url).content.decode()
+    refused = video_staff.post(url, {"decision": "approve"})
 
     assert 'value="approve"' not in page
-    assert refused.url == "/admin/"
+    assert refused.status_code == 302
     clip.refresh_from_db()
     assert clip.review_status == Video.Review.PENDING
 
