@@ -16,6 +16,8 @@ from PIL import Image as PillowImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
 
+from media_center import demo as video_demo
+
 from .models import ArticlePage, SeriesPage
 from .models.pages import ORIGINAL_SOURCE
 
@@ -91,8 +93,8 @@ def place_demo_videos(recording, clip, slug=REPLAY_ARTICLE):
     article = ArticlePage.objects.filter(slug=slug).first()
     if article is None or article.revisions.count() > 1:
         return False
-    article.body.append(("video", {"video": recording, "caption": "直播回放（演示）"}))
+    article.body.append(("video", {"video": recording, "caption": video_demo.DEMO["recording"]["caption"]}))
     if clip is not None and clip.is_placeable:
-        article.body.append(("video", {"video": clip, "caption": "岗位短视频（演示）"}))
+        article.body.append(("video", {"video": clip, "caption": video_demo.DEMO["approval"]["caption"]}))
     article.save_revision().publish()
     return True

@@ -5,6 +5,7 @@ only what is missing. The clips are made the way staff make them, and one is app
 """
 
 import tempfile
+import tomllib
 from pathlib import Path
 
 from django.db import transaction
@@ -14,61 +15,46 @@ from .ffmpeg.runner import run
 from .ingest import ingest_file
 from .models import ClipReview, Video
 
-RECORDING_TITLE = "春风行动直播荐岗专场（演示回放）"
-RECORDING_SECONDS = 30
-SUBTITLES = """WEBVTT
-
-00:00:02.000 --> 00:00:05.000
-欢迎来到春风行动直播荐岗专场
-
-00:00:06.000 --> 00:00:11.000
-第一家企业招聘焊工，月薪 6000-8000元，包吃住
-
-00:00:17.000 --> 00:00:22.000
-物流公司招聘货车司机，需要 C1 驾照
-"""
-CLIPS = (
-    {"start": 5.0, "end": 13.0, "title": "新能源企业招聘焊工 月薪6000-8000元 包吃住", "topics": "#春风行动 #直播荐岗"},
-    {"start": 16.0, "end": 24.0, "title": "物流公司招聘货车司机（C1 驾照）", "topics": "#春风行动 #工会服务"},
-)
-APPROVAL_NOTE = "演示内容"
+DEMO_FILE = Path(__file__).with_name("demo_videos.toml")
+DEMO = tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
 
 
 def load_demo_videos(on_progress=None):
     """The demo recording (transcoded before this returns) and its clips, rendered too; made once."""
-    recording = Video.objects.filter(title=RECORDING_TITLE, kind=Video.Kind.RECORDING).first()
+    spec = DEMO["recording"]
+    recording = Video.objects.filter(title=spec["title"], kind=Video.Kind.RECORDING).first()
     if recording is None:
         with tempfile.TemporaryDirectory() as folder:
-            source = _generate_recording(Path(folder) / "zhibo-jianggang.mp4")
+            source = _generate_recording(Path(folder) / "zhibo-jianggang.mp4", spec["seconds"])
             with transaction.atomic():
-                recording = ingest_file(source, title=RECORDING_TITLE)
-                recording.subtitles = SUBTITLES
+                recording = ingest_file(source, title=spec["title"])
+                recording.subtitles = spec["subtitles"]
                 recording.save(update_fields=["subtitles"])
     pipeline.work_through(recording, on_progress)
     made = []
-    for number, spec in enumerate(CLIPS):
+    for number, spec in enumerate(DEMO["clip"]):
         clip = recording.clips.filter(title=spec["title"]).first() or clips.create_clip(recording, **spec)
         pipeline.work_through(clip, on_progress)
         if number == 0 and clip.status == Video.Status.READY and clip.review_status == Video.Review.PENDING:
-            ClipReview.objects.create(video=clip, action=ClipReview.Action.APPROVED, comment=APPROVAL_NOTE)
+            ClipReview.objects.create(video=clip, action=ClipReview.Action.APPROVED, comment=DEMO["approval"]["comment"])
             clip.review_status = Video.Review.APPROVED
             clip.save(update_fields=["review_status"])
         made.append(clip)
     return recording, made
 
 
-def _generate_recording(path):
+def _generate_recording(path, seconds):
     """A 720p "livestream": moving test picture with a tone, keyframes every 2 s, as OBS records it."""
     run(
         [
             "-f",
             "lavfi",
             "-i",
-            f"testsrc2=size=1280x720:rate=25:duration={RECORDING_SECONDS}",
+            f"testsrc2=size=1280x720:rate=25:duration={seconds}",
             "-f",
             "lavfi",
             "-i",
-            f"sine=frequency=330:beep_factor=4:sample_rate=48000:duration={RECORDING_SECONDS}",
+            f"sine=frequency=330:beep_factor=4:sample_rate=48000:duration={seconds}",
             "-c:v",
             "libx264",
             "-preset",

@@ -44,6 +44,10 @@ ALLOWED = {
         "media_center/ffmpeg/playlists.py",
         '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="默认",DEFAULT=YES,AUTOSELECT=YES,URI="',
     ): ("the audio track's name inside a stored HLS playlist"),
+    **{
+        ("media_center/ffmpeg/subtitles.py", full_width): "ASS escaping: full-width forms, so libass reads no override tag"
+        for full_width in ("＼", "｛", "｝")
+    },
 }
 
 

@@ -32,6 +32,7 @@ break_lines, so what is measured is what is drawn.
 
 import re
 import struct
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -201,17 +202,18 @@ def _even_down(value):
 
 # Line breaking ---------------------------------------------------------------------------------
 
-_ALNUM = "0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
-# Joined into one unbreakable word: 6000-8000元, 15K-25K·13薪, 3.5, 1,000, 10:30, C++, EBU-R128, 50%.
-_JOINERS = r"\-–—~～·・./:,'’&+×_＋－"
-_UNITS = "元万千百亿岁年月日天周个人名次号层楼米克斤吨度分秒薪倍级期届位份家所台套项"
-_WORD = re.compile(rf"[¥￥$€£#@]?[{_ALNUM}]+(?:[{_JOINERS}]+[{_ALNUM}]+)*(?:[%‰℃°+]|\+\+)?(?:小时|分钟|平米|公里|[{_UNITS}])?")
+LINE_BREAKING = tomllib.loads(Path(__file__).with_name("line_breaking.toml").read_text(encoding="utf-8"))
+_ALNUM = LINE_BREAKING["alnum"]
+_JOINERS = re.escape(LINE_BREAKING["joiners"])
+_UNITS = "|".join([*LINE_BREAKING["unit_words"], f"[{LINE_BREAKING['units']}]"])
+_WORD = re.compile(
+    rf"[{re.escape(LINE_BREAKING['prefixes'])}]?[{_ALNUM}]+(?:[{_JOINERS}]+[{_ALNUM}]+)*"
+    rf"(?:[{re.escape(LINE_BREAKING['suffixes'])}]|\+\+)?(?:{_UNITS})?"
+)
 _TOKEN = re.compile(rf"{_WORD.pattern}|\s+|.", re.DOTALL)
-# Chinese line-breaking rules (禁则): these never start a line …
-NO_LINE_START = set("，。！？、；：）」』》〉】〕〗〙］｝”’…—～·・％‰℃,.!?;:)]}%/»›々〻ーぁぃぅぇぉっゃゅょァィゥェォッャュョ")
-# … and these never end one.
-NO_LINE_END = set("（「『《〈【〔〖〘［｛“‘([{¥￥$€£#@«‹")
-_TRAILING_BEFORE_ELLIPSIS = "，。、；：,.;:…—～·- "
+NO_LINE_START = set(LINE_BREAKING["no_line_start"])
+NO_LINE_END = set(LINE_BREAKING["no_line_end"])
+_TRAILING_BEFORE_ELLIPSIS = LINE_BREAKING["trailing_before_ellipsis"]
 ELLIPSIS = "…"
 
 
