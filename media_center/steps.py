@@ -233,6 +233,7 @@ def make_clip(job, work_dir, progress, should_cancel):
     )
     channel_mp4 = render_clip(
         source, work_dir / "channel.mp4", start=clip.clip_start, end=clip.clip_end, band_png=band, ass_path=subtitles,
+        font_path=font,
         timeout=timeout_for(clip.clip_end - clip.clip_start), on_progress=progress, should_cancel=should_cancel,
     )  # fmt: skip
     cover_at = (clip.cover_at if clip.cover_at is not None else clip.clip_start + 1.0) - clip.clip_start
