@@ -72,7 +72,14 @@ class JobFairPageFactory(factory.Factory):
         fair.live_rooms = (
             live_rooms
             if live_rooms is not None
-            else [LiveRoom(platform=LiveRoom.Platform.DOUYIN, label="市总工会抖音号", url="https://v.douyin.com/abc123/", room_number="56781234")]
+            else [
+                LiveRoom(
+                    platform=LiveRoom.Platform.DOUYIN,
+                    label="市总工会抖音号",
+                    url="https://v.douyin.com/abc123/",
+                    room_number="56781234",
+                )
+            ]
         )
         fair = parent.add_child(instance=fair)
         revision = fair.save_revision()

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -6,7 +6,7 @@ from jobfairs.state import FairState, fair_state, next_boundary
 
 pytestmark = pytest.mark.once
 
-START = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 END = START + timedelta(hours=3)
 SECOND = timedelta(seconds=1)
 
