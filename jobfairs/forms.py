@@ -7,7 +7,6 @@ recorded reason (`override_reason`) passes the 招聘禁用词 check; nobody els
 """
 
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from columns.content_checks import find_sensitive_words
@@ -48,10 +47,9 @@ class JobFairPageForm(CheckedPageForm):
         return cleaned_data
 
     def where(self, number, name):
-        from .models import Position
+        from .models import position_place
 
-        field = Position._meta.get_field(name)
-        return _("第%(number)d个岗位·%(field)s") % {"number": number, "field": capfirst(field.verbose_name)}
+        return position_place(number, name)
 
     def check_overrides(self, positions):
         for number, form in positions:

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -21,6 +23,12 @@ from .forms import JobFairPageForm
 from .state import fair_state, next_boundary
 
 FAIR_SERIES = "zhaopin-zhibo"  # the only series job fairs are placed in (columns/taxonomy.toml)
+
+
+def position_place(number, field_name):
+    """第2个岗位·任职要求: where a message points an editor to."""
+    field = Position._meta.get_field(field_name)
+    return gettext("第%(number)d个岗位·%(field)s") % {"number": number, "field": capfirst(field.verbose_name)}
 
 
 class Employer(models.Model):
@@ -194,6 +202,31 @@ class JobFairPage(CachedPage, Page):
             parent = self.get_parent()
             if parent is not None and parent.slug != FAIR_SERIES:
                 raise ValidationError(_("招聘会只能放在“招聘直播”序列下。"))
+
+    def numbered_positions(self):
+        return list(enumerate(self.positions.all(), start=1))
+
+    def child_checked_texts(self):
+        """Every position's texts, for the word lists at each review step (columns.content_checks.page_texts)."""
+        return [
+            (position_place(number, name), getattr(position, name))
+            for number, position in self.numbered_positions()
+            for name in self.position_checked_fields
+            if getattr(position, name)
+        ]
+
+    def review_blocking_hits(self):
+        """招聘禁用词 added to the list while the fair waits in review stop its approval too, except
+        in a position 终审 let through."""
+        from .checks import find_banned_words
+
+        return find_banned_words(
+            (position_place(number, name), getattr(position, name))
+            for number, position in self.numbered_positions()
+            if not position.override_reason.strip()
+            for name in self.position_checked_fields
+            if getattr(position, name)
+        )
 
     @property
     def has_replay(self):
