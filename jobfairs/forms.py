@@ -3,7 +3,8 @@
 Drafts still save with positions half filled in. On the way to publication each position must
 carry every item the rules for online recruitment information ask for; the messages name the
 position by its place in the list (第N个岗位) and the field. A position 终审 let through with a
-recorded reason (`override_reason`) passes the 招聘禁用词 check; nobody else may set or change it.
+recorded reason (`override_reason`) passes the 招聘禁用词 check; nobody else may set or change it,
+and a change of that position's texts by anyone else ends it.
 """
 
 from django.utils import timezone
@@ -52,8 +53,12 @@ class JobFairPageForm(CheckedPageForm):
         return position_place(number, name)
 
     def check_overrides(self, positions):
+        from .models import JobFairPage
+
         for number, form in positions:
             if "override_reason" not in form.changed_data:
+                if set(form.changed_data) & set(JobFairPage.position_checked_fields) and not may_override(self.for_user):
+                    self.drop_override(form)  # 终审 let through what it read, not what was written since
                 continue
             if not may_override(self.for_user):
                 self.add_error(
@@ -61,6 +66,12 @@ class JobFairPageForm(CheckedPageForm):
                 )
                 continue
             form.instance.override_by = self.for_user if form.cleaned_data.get("override_reason") else None
+
+    @staticmethod
+    def drop_override(form):
+        if form.cleaned_data.get("override_reason"):
+            form.cleaned_data["override_reason"] = ""
+            form.instance.override_reason, form.instance.override_by = "", None
 
     def check_position(self, number, form):
         from .models import JobFairPage

@@ -110,3 +110,17 @@ def test_a_final_reviewer_lets_one_position_through_and_the_revision_records_who
 def test_without_the_override_the_same_fair_is_refused(fair_staff, blocked_draft):
     html = refused(fair_staff["editor"].edit_fair(blocked_draft, action="submit"))
     assert "招聘禁用词「限男」（第1个岗位·任职要求）" in html
+
+
+def test_an_editors_later_change_to_a_let_through_position_ends_the_override(fair_staff, blocked_draft, make_staff):
+    from django.test import Client
+
+    from tests.jobfairs.conftest import FairEditor
+
+    final = FairEditor(Client(), make_staff("zhongshen-jianbianji", roles=["终审"], columns=["zhibo-jiangang"]))
+    final.edit_fair(blocked_draft, **{"positions-0-override_reason": REASON})
+    assert fair_staff["editor"].edit_fair(blocked_draft, **{"positions-0-requirements": "限男性，能吃苦。"}).status_code == 302
+    blocked_draft.refresh_from_db()
+    position = blocked_draft.get_latest_revision_as_object().positions.first()
+    assert position.override_reason == "" and position.override_by is None
+    assert "招聘禁用词「限男」" in refused(fair_staff["editor"].edit_fair(blocked_draft, action="submit"))

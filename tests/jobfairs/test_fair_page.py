@@ -68,13 +68,14 @@ def test_a_live_fair_shows_its_live_rooms_big(client):
     fair = fair_at(-10)
     html = client.get(fair.url).content.decode()
     assert "直播中" in html and "live-rooms-big" in html and 'href="https://v.douyin.com/abc123/"' in html
-    assert "距开播" not in html
+    assert "距开播" not in html and "数控车床操作工" in html
 
 
 def test_an_ended_fair_without_a_replay_says_so(client):
     fair = fair_at(-300)
     html = client.get(fair.url).content.decode()
     assert "已结束" in html and "回放视频整理后发布" in html and "live-rooms-big" not in html
+    assert "数控车床操作工" in html
 
 
 def test_an_ended_fair_with_its_replay_plays_it_and_publishing_made_it_public(client, ready_video):
@@ -83,6 +84,7 @@ def test_an_ended_fair_with_its_replay_plays_it_and_publishing_made_it_public(cl
     assert ready_video.is_public
     html = client.get(fair.url).content.decode()
     assert "回放" in html and f'data-video-id="{ready_video.pk}"' in html and "回放视频整理后发布" not in html
+    assert "数控车床操作工" in html
 
 
 def test_an_upcoming_fair_is_cached_only_until_its_start(client):
