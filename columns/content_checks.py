@@ -77,9 +77,23 @@ def checked_texts(page_model, values):
 
 
 def page_texts(page):
-    """The checked texts of a page object (a live page, a revision's content); none for a page type without checks."""
+    """The checked texts of a page object (a live page, a revision's content); none for a page type without checks.
+
+    A page type whose child rows hold text too (a job fair's positions) adds them, labelled, with
+    `child_checked_texts()`.
+    """
     fields = getattr(type(page), "checked_fields", ())
-    return checked_texts(type(page), {name: getattr(page, name) for name in fields}) if fields else []
+    texts = checked_texts(type(page), {name: getattr(page, name) for name in fields}) if fields else []
+    children = getattr(page, "child_checked_texts", None)
+    return texts + (children() if children else [])
+
+
+def blocking_hits(page):
+    """What stops a page object from passing a review step: its sensitive words, and whatever else
+    its page type blocks on (`review_blocking_hits()`, each hit with a describe())."""
+    hits = find_sensitive_words(page_texts(page))
+    others = getattr(page, "review_blocking_hits", None)
+    return hits + (others() if others else [])
 
 
 class _CachedScanner:

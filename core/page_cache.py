@@ -13,6 +13,10 @@ at all. A bump shows at once in the process that made it and within that second 
 far inside the minute a CDN in front may keep a page anyway.
 
 The responses carry `Cache-Control` with `s-maxage` and `stale-while-revalidate` for a CDN in front.
+
+A page that changes by itself at a known time (a job fair going live at its start) says so with
+`expires_at(request, when)`: its entry is kept, and browsers and a CDN are told to keep it, no longer
+than that, so nobody is shown the page as it was before.
 """
 
 import re
@@ -40,6 +44,12 @@ SKIPPED_HEADERS = ("Set-Cookie",)
 def depends_on(request, *tags):
     """Mark this response as cacheable, to be thrown away when any of `tags` changes."""
     request.page_cache_tags = (*ALWAYS, *tags)
+
+
+def expires_at(request, when):
+    """This response shows what changes by itself at `when` (a Unix time): keep it no longer than that."""
+    earlier = getattr(request, "page_cache_expires_at", None)
+    request.page_cache_expires_at = when if earlier is None else min(earlier, when)
 
 
 class KnownVersions:
@@ -176,14 +186,19 @@ def storable(response):
     return "private" not in response.get("Cache-Control", "") and "no-store" not in response.get("Cache-Control", "")
 
 
-def add_cache_control(response):
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=settings.PAGE_CACHE_BROWSER_SECONDS,
-        s_maxage=settings.PAGE_CACHE_CDN_SECONDS,
-        stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
-    )
+def add_cache_control(response, seconds_left=None):
+    """Lifetimes for browsers and a CDN; for a page that changes by itself in `seconds_left`, none
+    reaching past that, the stale copy a CDN may serve while revalidating included."""
+    browser, cdn, stale = settings.PAGE_CACHE_BROWSER_SECONDS, settings.PAGE_CACHE_CDN_SECONDS, settings.PAGE_CACHE_STALE_SECONDS
+    if seconds_left is not None:
+        browser, cdn = min(browser, seconds_left), min(cdn, seconds_left)
+        stale = max(0, min(stale, seconds_left - cdn))
+    patch_cache_control(response, public=True, max_age=browser, s_maxage=cdn, stale_while_revalidate=stale)
+
+
+def seconds_until(when):
+    """Whole seconds left before `when` (a Unix time), rounded down; None for no time."""
+    return None if when is None else max(0, int(when - time.time()))
 
 
 class RecentEntries:
@@ -229,26 +244,31 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         tags = getattr(request, "page_cache_tags", None)
         if tags and storable(response):
-            add_cache_control(response)
+            until = getattr(request, "page_cache_expires_at", None)
+            seconds = min(settings.PAGE_CACHE_SECONDS, seconds_until(until) if until is not None else settings.PAGE_CACHE_SECONDS)
+            add_cache_control(response, seconds_until(until))
             current = stored_versions(tags)
-            if all(0 < version < started for version in current.values()):  # 0: the shared cache is down
-                entry = self.entry(response, current)
-                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            if seconds > 0 and all(0 < version < started for version in current.values()):  # 0: the shared cache is down
+                entry = self.entry(response, current, seconds, until)
+                cache.set(key, entry, seconds)
                 self.recent.put(key, entry)
             response["X-Page-Cache"] = "miss"
         return response
 
     @staticmethod
-    def entry(response, current_versions):
+    def entry(response, current_versions, seconds, until=None):
         headers = {name: value for name, value in response.items() if name not in ("Content-Length", "X-Page-Cache")}
-        expires = time.time() + settings.PAGE_CACHE_SECONDS
-        return {"content": response.content, "headers": headers, "versions": current_versions, "expires": expires}
+        expires = time.time() + seconds
+        return {"content": response.content, "headers": headers, "versions": current_versions, "expires": expires, "until": until}
 
     @staticmethod
     def replay(entry):
         response = HttpResponse(entry["content"])
         for name, value in entry["headers"].items():
             response[name] = value
+        if entry.get("until") is not None:  # the lifetimes told downstream shrink as the time comes nearer
+            del response["Cache-Control"]
+            add_cache_control(response, seconds_until(entry["until"]))
         response["X-Page-Cache"] = "hit"
         return response
 

@@ -28,7 +28,12 @@ def top_level(module):
 
 @pytest.mark.parametrize(
     ("folder", "may_import"),
-    [("core", set()), ("media_center", {"core"}), ("stats", {"core", "columns", "media_center"})],
+    [
+        ("core", set()),
+        ("media_center", {"core"}),
+        ("stats", {"core", "columns", "media_center"}),
+        ("jobfairs", {"core", "columns", "media_center"}),
+    ],
 )
 def test_an_app_imports_only_the_apps_below_it(folder, may_import):
     for source, module in imported_modules(folder):
@@ -55,3 +60,9 @@ def test_no_migration_imports_or_names_a_module_of_the_project():
         for _source, module in imported_modules(migration.parent.relative_to(ROOT)):
             assert top_level(module) not in PROJECT_APPS, f"{migration.relative_to(ROOT)} imports {module}"
         assert not named.findall(text), f"{migration.relative_to(ROOT)} names {named.findall(text)}"
+
+
+def test_nothing_imports_the_job_fairs_but_the_project_settings():
+    for folder in ("core", "columns", "media_center", "stats"):
+        for source, module in imported_modules(folder):
+            assert top_level(module) != "jobfairs", f"{source.relative_to(ROOT)} imports {module}"

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "columns",
     "media_center",
     "stats",
+    "jobfairs",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.forms",

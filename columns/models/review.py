@@ -34,10 +34,10 @@ class GroupReviewTask(AbstractGroupApprovalTask):
 
     def sensitive_words_in(self, obj):
         """The word list can change while an article waits: what would be approved is checked again."""
-        from ..content_checks import find_sensitive_words, page_texts
+        from ..content_checks import blocking_hits
 
         revision = obj.latest_revision
-        return find_sensitive_words(page_texts(revision.as_object())) if revision else []
+        return blocking_hits(revision.as_object()) if revision else []
 
     def get_actions(self, obj, user):
         if not self.is_reviewer(user):

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JobFairsConfig(AppConfig):
+    name = "jobfairs"
+    verbose_name = _("招聘直播")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from columns.models import SeriesPage
+
+        from .models import JobFairPage
+        from .publishing import make_replay_public
+        from .roles import grant_job_fair_permissions
+
+        # Series take fairs too (only 招聘直播 in fact: JobFairPage.can_exist_under); said here, as
+        # columns knows no app above it. Before Wagtail first reads and keeps the list.
+        SeriesPage.subpage_types = [*SeriesPage.subpage_types, "jobfairs.JobFairPage"]
+        page_published.connect(make_replay_public, sender=JobFairPage)
+        grant_job_fair_permissions()

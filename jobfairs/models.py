@@ -1,0 +1,372 @@
+"""Job fairs streamed live (招聘直播): the fair page, its live rooms and positions, the employers, and
+the 招聘禁用词 list its positions are checked against."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from columns.models.pages import CachedPage, ReadablePageManager
+from columns.models.word_lists import WordListEntry
+from core.page_cache import expires_at
+from media_center.choosers import video_chooser_viewset
+
+from .credit_code import normalise_credit_code, validate_credit_code
+from .forms import JobFairPageForm
+from .state import fair_state, next_boundary
+
+FAIR_SERIES = "zhaopin-zhibo"  # the only series job fairs are placed in (columns/taxonomy.toml)
+
+
+def position_place(number, field_name):
+    """第2个岗位·任职要求: where a message points an editor to."""
+    field = Position._meta.get_field(field_name)
+    return gettext("第%(number)d个岗位·%(field)s") % {"number": number, "field": capfirst(field.verbose_name)}
+
+
+class Employer(models.Model):
+    class Size(models.TextChoices):
+        UNDER_50 = "lt50", _("50人以下")
+        UNDER_100 = "50-99", _("50–99人")
+        UNDER_500 = "100-499", _("100–499人")
+        UNDER_1000 = "500-999", _("500–999人")
+        UNDER_10000 = "1000-9999", _("1000–9999人")
+        LARGER = "10000+", _("10000人以上")
+
+    name = models.CharField(_("单位名称"), max_length=200)
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        help_text=_("18位，见营业执照"),
+    )
+    industry = models.CharField(_("所属行业"), max_length=100)
+    size = models.CharField(_("单位规模"), max_length=20, choices=Size.choices)
+    address = models.CharField(_("单位地址"), max_length=255)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("标志"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    introduction = models.TextField(_("单位简介"), max_length=500, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("credit_code"),
+        FieldRowPanel([FieldPanel("industry"), FieldPanel("size")]),
+        FieldPanel("address"),
+        FieldPanel("logo"),
+        FieldPanel("introduction"),
+    ]
+
+    class Meta:
+        verbose_name = _("招聘单位")
+        verbose_name_plural = _("招聘单位")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        """The code's check in clean(), not as a field validator: migrations name no module of the project."""
+        super().clean()
+        self.credit_code = normalise_credit_code(self.credit_code)
+        try:
+            validate_credit_code(self.credit_code)
+        except ValidationError as error:
+            raise ValidationError({"credit_code": error.messages}) from None
+
+
+class RecruitmentBannedWord(WordListEntry):
+    """A hit in a position's texts blocks the fair's submission: discrimination or a false promise."""
+
+    class Category(models.TextChoices):
+        SEX = "sex", _("性别")
+        ETHNICITY = "ethnicity", _("民族")
+        RELIGION = "religion", _("宗教信仰")
+        ORIGIN = "origin", _("户籍与地域")
+        DISABILITY = "disability", _("残疾")
+        MARRIAGE = "marriage", _("婚育")
+        PATHOGEN = "pathogen", _("病原携带")
+        PROMISE = "promise", _("虚假承诺")
+        OTHER = "other", _("其他")
+
+    word = models.CharField(_("招聘禁用词"), max_length=100, unique=True)
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices, default=Category.OTHER)
+
+    class Meta:
+        verbose_name = _("招聘禁用词")
+        verbose_name_plural = _("招聘禁用词")
+        ordering = ["category", "word"]
+
+    def __str__(self):
+        return self.word
+
+
+class RecruitmentAllowedPhrase(WordListEntry):
+    """A phrase that holds a 招聘禁用词 but says the opposite (不限男女, 乙肝携带者可): a hit inside it does not count."""
+
+    phrase = models.CharField(_("允许的说法"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("招聘用语例外")
+        verbose_name_plural = _("招聘用语例外")
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return self.phrase
+
+
+class JobFairPage(CachedPage, Page):
+    start_at = models.DateTimeField(_("开始时间"))
+    end_at = models.DateTimeField(_("结束时间"))
+    venue = models.CharField(_("地点"), max_length=200, blank=True, help_text=_("线下会场；纯线上可不填"))
+    organiser = models.CharField(_("主办单位"), max_length=200)
+    intro = models.TextField(_("简介"), max_length=1000, blank=True)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("封面图"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replay = models.ForeignKey(
+        "media_center.Video",
+        verbose_name=_("回放视频"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("直播结束后选择回放录像"),
+    )
+
+    objects = ReadablePageManager()
+
+    parent_page_types = ["columns.SeriesPage"]
+    subpage_types = []
+    base_form_class = JobFairPageForm
+    checked_fields = ("title", "venue", "organiser", "intro")  # by the word lists; positions by JobFairPageForm
+    # A position's texts, checked against 敏感词 and 招聘禁用词 on the way to publication.
+    position_checked_fields = ("job_title", "duties", "requirements", "benefits", "working_hours")
+    # What the rules for online recruitment information ask of every position (JobFairPageForm).
+    position_required_fields = (
+        "employer",
+        "job_title",
+        "headcount",
+        "pay_min",
+        "pay_max",
+        "pay_unit",
+        "education",
+        "experience",
+        "duties",
+        "district",
+        "working_hours",
+        "benefits",
+        "contact",
+        "valid_until",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("start_at"), FieldPanel("end_at")]),
+        FieldPanel("venue"),
+        FieldPanel("organiser"),
+        FieldPanel("intro"),
+        FieldPanel("cover_image"),
+        InlinePanel("live_rooms", heading=_("直播间"), label=_("直播间")),
+        InlinePanel("positions", heading=_("岗位"), label=_("岗位")),
+        FieldPanel("replay", widget=video_chooser_viewset.widget_class),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("organiser"),
+        index.RelatedFields("positions", [index.SearchField("job_title"), index.SearchField("duties")]),
+        index.FilterField("start_at"),
+    ]
+
+    class Meta:
+        verbose_name = _("招聘会")
+        verbose_name_plural = _("招聘会")
+
+    @classmethod
+    def can_exist_under(cls, parent):
+        """Only in the 招聘直播 series: creating and moving elsewhere are not offered."""
+        return super().can_exist_under(parent) and parent.slug == FAIR_SERIES
+
+    def clean(self):
+        super().clean()
+        if self.start_at and self.end_at and self.end_at <= self.start_at:
+            raise ValidationError({"end_at": _("结束时间应晚于开始时间。")})
+        if self.path and self.depth and self.depth > 1:
+            parent = self.get_parent()
+            if parent is not None and parent.slug != FAIR_SERIES:
+                raise ValidationError(_("招聘会只能放在“招聘直播”序列下。"))
+
+    def numbered_positions(self):
+        return list(enumerate(self.positions.all(), start=1))
+
+    def child_checked_texts(self):
+        """Every position's texts, for the word lists at each review step (columns.content_checks.page_texts)."""
+        return [
+            (position_place(number, name), getattr(position, name))
+            for number, position in self.numbered_positions()
+            for name in self.position_checked_fields
+            if getattr(position, name)
+        ]
+
+    def review_blocking_hits(self):
+        """招聘禁用词 added to the list while the fair waits in review stop its approval too, except
+        in a position 终审 let through."""
+        from .checks import find_banned_words
+
+        return find_banned_words(
+            (position_place(number, name), getattr(position, name))
+            for number, position in self.numbered_positions()
+            if not position.override_reason.strip()
+            for name in self.position_checked_fields
+            if getattr(position, name)
+        )
+
+    @property
+    def has_replay(self):
+        return self.replay is not None and self.replay.is_watchable_by_public
+
+    def state(self, now=None):
+        return fair_state(self.start_at, self.end_at, self.has_replay, now or timezone.now())
+
+    def next_boundary(self, now=None):
+        return next_boundary(self.start_at, self.end_at, now or timezone.now())
+
+    def cache_dependencies(self):
+        dependencies = super().cache_dependencies()
+        return dependencies + [f"video:{self.replay_id}"] if self.replay_id else dependencies
+
+    def serve(self, request, *args, **kwargs):
+        boundary = self.next_boundary()
+        if boundary is not None:  # nobody is shown 预告 after the start, or 直播中 after the end
+            expires_at(request, boundary.timestamp())
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["state"] = self.state()
+        context["positions"] = self.positions.select_related("employer")
+        context["live_rooms"] = self.live_rooms.all()
+        return context
+
+
+class LiveRoom(Orderable):
+    class Platform(models.TextChoices):
+        DOUYIN = "douyin", _("抖音")
+        CHANNELS = "channels", _("视频号")
+        OTHER = "other", _("其他")
+
+    page = ParentalKey(JobFairPage, related_name="live_rooms", on_delete=models.CASCADE)
+    platform = models.CharField(_("平台"), max_length=20, choices=Platform.choices)
+    label = models.CharField(_("名称"), max_length=100, help_text=_("如：市总工会抖音号"))
+    url = models.URLField(_("直播间链接"), blank=True)
+    room_number = models.CharField(_("直播间号"), max_length=100, blank=True, help_text=_("微信里打不开链接时，观众可搜索此号"))
+
+    panels = [FieldPanel("platform"), FieldPanel("label"), FieldPanel("url"), FieldPanel("room_number")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("直播间")
+        verbose_name_plural = _("直播间")
+
+    def __str__(self):
+        return self.label
+
+    def qr_svg(self):
+        """The link as a QR code, inline SVG: inside WeChat a Douyin link may not open, a scan from another phone does."""
+        import segno
+
+        return segno.make_qr(self.url, error="m").svg_inline(scale=4, border=2, dark="#1f2328") if self.url else ""
+
+
+class Position(Orderable):
+    class PayUnit(models.TextChoices):
+        MONTH = "month", _("元/月")
+        DAY = "day", _("元/天")
+        HOUR = "hour", _("元/小时")
+        PIECE = "piece", _("元/件")
+
+    class Education(models.TextChoices):
+        ANY = "any", _("学历不限")
+        JUNIOR = "junior", _("初中及以上")
+        SENIOR = "senior", _("高中/中专/技校及以上")
+        COLLEGE = "college", _("大专及以上")
+        BACHELOR = "bachelor", _("本科及以上")
+        MASTER = "master", _("硕士及以上")
+        DOCTOR = "doctor", _("博士")
+
+    class Experience(models.TextChoices):
+        ANY = "any", _("经验不限")
+        GRADUATE = "graduate", _("应届毕业生")
+        UNDER_1 = "lt1", _("1年以下")
+        YEARS_1_3 = "1-3", _("1–3年")
+        YEARS_3_5 = "3-5", _("3–5年")
+        YEARS_5_10 = "5-10", _("5–10年")
+        OVER_10 = "10+", _("10年以上")
+
+    page = ParentalKey(JobFairPage, related_name="positions", on_delete=models.CASCADE)
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("招聘单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
+    )
+    job_title = models.CharField(_("岗位名称"), max_length=100, blank=True)
+    headcount = models.PositiveIntegerField(_("招聘人数"), null=True, blank=True)
+    pay_min = models.PositiveIntegerField(_("薪酬下限"), null=True, blank=True)
+    pay_max = models.PositiveIntegerField(_("薪酬上限"), null=True, blank=True)
+    pay_unit = models.CharField(_("薪酬单位"), max_length=10, choices=PayUnit.choices, blank=True)
+    education = models.CharField(_("学历要求"), max_length=20, choices=Education.choices, blank=True)
+    experience = models.CharField(_("经验要求"), max_length=20, choices=Experience.choices, blank=True)
+    duties = models.TextField(_("岗位职责"), blank=True)
+    requirements = models.TextField(_("任职要求"), blank=True)
+    district = models.CharField(_("工作地点"), max_length=100, blank=True, help_text=_("所在区县"))
+    working_hours = models.CharField(_("工作时间"), max_length=200, blank=True, help_text=_("如：做五休二，8:30–17:30"))
+    benefits = models.CharField(_("福利待遇"), max_length=300, blank=True, help_text=_("如：五险一金、带薪年休假"))
+    contact = models.CharField(_("联系方式"), max_length=200, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    override_reason = models.CharField(
+        _("放行理由"),
+        max_length=300,
+        blank=True,
+        help_text=_("仅终审可填：国家规定不适合某些人群的岗位（如井下作业），命中招聘禁用词时写明依据后放行"),
+    )
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("放行人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("employer"),
+        FieldRowPanel([FieldPanel("job_title"), FieldPanel("headcount")]),
+        FieldRowPanel([FieldPanel("pay_min"), FieldPanel("pay_max"), FieldPanel("pay_unit")]),
+        FieldRowPanel([FieldPanel("education"), FieldPanel("experience")]),
+        FieldPanel("duties"),
+        FieldPanel("requirements"),
+        FieldRowPanel([FieldPanel("district"), FieldPanel("working_hours")]),
+        FieldPanel("benefits"),
+        FieldRowPanel([FieldPanel("contact"), FieldPanel("valid_until")]),
+        MultiFieldPanel([FieldPanel("override_reason")], heading=_("终审放行"), classname="collapsed"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+
+    def __str__(self):
+        return self.job_title
+
+    @property
+    def pay_text(self):
+        """6000–8000 元/月; one figure when both ends are the same."""
+        if self.pay_min is None or self.pay_max is None:
+            return ""
+        figures = str(self.pay_min) if self.pay_min == self.pay_max else f"{self.pay_min}–{self.pay_max}"
+        return f"{figures} {self.get_pay_unit_display()}"

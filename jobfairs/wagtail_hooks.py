@@ -1,0 +1,51 @@
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from columns.admin_views import ArticleViewSet
+
+from .models import Employer, JobFairPage, RecruitmentAllowedPhrase, RecruitmentBannedWord
+
+
+class EmployerViewSet(SnippetViewSet):
+    model = Employer
+    icon = "group"
+    list_display = ["name", "credit_code", "industry", "size"]
+    search_fields = ["name", "credit_code"]
+
+
+class RecruitmentBannedWordViewSet(SnippetViewSet):
+    model = RecruitmentBannedWord
+    icon = "warning"
+    list_display = ["word", "category", "note", "updated_at"]
+    list_filter = ["category"]
+    search_fields = ["word", "note"]
+
+
+class RecruitmentAllowedPhraseViewSet(SnippetViewSet):
+    model = RecruitmentAllowedPhrase
+    icon = "tick"
+    list_display = ["phrase", "note", "updated_at"]
+    search_fields = ["phrase", "note"]
+
+
+class JobFairViewSetGroup(SnippetViewSetGroup):
+    items = (EmployerViewSet, RecruitmentBannedWordViewSet, RecruitmentAllowedPhraseViewSet)
+    menu_icon = "group"
+    menu_label = gettext_lazy("招聘")
+    menu_name = "recruitment"
+
+
+register_snippet(JobFairViewSetGroup)
+
+
+class JobFairViewSet(ArticleViewSet):
+    """The article's edit and review views (a reviewer is told what their 通过 did and lands on the dashboard)."""
+
+    model = JobFairPage
+
+
+@hooks.register("register_admin_viewset")
+def register_job_fair_viewset():
+    return JobFairViewSet()
