@@ -21,10 +21,14 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.hookimpl(tryfirst=True)  # before the root conftest reads the `once` marks
 def pytest_collection_modifyitems(items):
+    """Browser tests drive what the other tests check on both databases, through the page: they run
+    once, in the SQLite pass, which keeps CI well under its time limit."""
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.once)
             item.add_marker(pytest.mark.django_db(transaction=True))
 
 

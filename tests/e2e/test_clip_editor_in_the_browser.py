@@ -10,7 +10,6 @@ from tests.factories import UserFactory
 from tests.media import generate_video
 
 PASSWORD = "pass-for-tests"
-pytestmark = pytest.mark.once
 
 
 @pytest.fixture

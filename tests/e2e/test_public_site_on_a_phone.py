@@ -9,7 +9,6 @@ from media_center.ingest import ingest_file
 from tests.factories import ArticlePageFactory
 from tests.media import generate_video
 
-pytestmark = pytest.mark.once  # how a phone renders the pages; the engine behind them is tested elsewhere
 PHONE = {"width": 390, "height": 844}
 IPHONE_SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
