@@ -18,6 +18,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from . import clips, storage
@@ -26,7 +27,7 @@ from .choosers import PosterColumn
 from .clip_forms import ClipBatchForm, ClipForm, ClipRows
 from .ffmpeg.clip_layout import FontMissing, find_cjk_font
 from .ffmpeg.thumbnails import storyboard_frame_at
-from .ffmpeg.title_band import compose_preview, draw_band
+from .ffmpeg.title_band import LogoError, compose_preview, draw_band
 from .models import Video, clock_text
 
 PREVIEW_SIZE = (270, 480)
@@ -213,7 +214,17 @@ def band_preview(request, pk):
         frame = _storyboard_frame(video, at)
     except ValueError:
         raise Http404 from None
-    band = draw_band(request.GET.get("title", "")[:MAX_PREVIEW_TITLE], font_path=font)
+    title = request.GET.get("title", "")[:MAX_PREVIEW_TITLE]
+    logo_id = request.GET.get("logo", "")
+    logo = get_image_model().objects.filter(pk=logo_id).first() if logo_id.isdigit() else None
+    try:
+        if logo is None:
+            band = draw_band(title, font_path=font)
+        else:
+            with logo.file.open("rb") as handle:
+                band = draw_band(title, font_path=font, logo_path=handle)
+    except LogoError as refusal:
+        return HttpResponse(_(refusal.message) % refusal.params, status=400, content_type="text/plain; charset=utf-8")
     preview = compose_preview(frame, band, source_size=(video.width, video.height)).resize(PREVIEW_SIZE, Image.Resampling.LANCZOS)
     response = HttpResponse(content_type="image/png")
     preview.save(response, "PNG")

@@ -60,7 +60,9 @@
       previewTimer = setTimeout(function () {
         var start = parseClock(field(active, "start_at").value);
         var at = start === null ? (video ? video.currentTime : 0) : start + 1;
-        preview.src = form.dataset.preview + "?at=" + at.toFixed(2) + "&title=" + encodeURIComponent(field(active, "title").value);
+        var logo = form.querySelector("input[name='logo']");
+        preview.src = form.dataset.preview + "?at=" + at.toFixed(2) + "&title=" + encodeURIComponent(field(active, "title").value) +
+          (logo && logo.value ? "&logo=" + encodeURIComponent(logo.value) : "");
       }, 400);
     }
 
@@ -82,6 +84,8 @@
       return row;
     }
 
+    var logoInput = form.querySelector("input[name='logo']");
+    if (logoInput) logoInput.addEventListener("change", showPreview);  // the image chooser sets it
     Array.prototype.forEach.call(rows.querySelectorAll("[data-row]"), watch);
     activate(rows.querySelector("[data-row]:last-child") || addRow());
     form.querySelector("[data-add-row]").addEventListener("click", function () { field(addRow(), "start_at").focus(); });

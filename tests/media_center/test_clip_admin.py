@@ -103,23 +103,41 @@ def test_the_editor_shows_the_player_and_its_marking_buttons(video_staff, record
     assert f'data-hls="/videos/{recording.pk}/master.m3u8"' in page
 
 
-def test_the_band_preview_is_drawn_over_the_nearest_storyboard_frame(video_staff, recording):
-    sprite = Image.new("RGB", (1600, 900), (200, 30, 30))
+def with_storyboard(recording, colour=(200, 30, 30)):
+    sprite = Image.new("RGB", (1600, 900), colour)
     buffer = io.BytesIO()
     sprite.save(buffer, "JPEG")
     video_storage().save(f"{recording.prefix}/thumbs/storyboard_001.jpg", io.BytesIO(buffer.getvalue()))
     recording.storyboard = store_text(storyboard_vtt(20, 1, 90, 20.0), f"{recording.prefix}/thumbs/storyboard.vtt")
     recording.save()
+    return recording
 
-    response = video_staff.get(f"/admin/videos/{recording.pk}/clip/preview.png", {"at": "3.2", "title": "新能源企业招聘焊工"})
 
+def preview(client, recording, **query):
+    response = client.get(f"/admin/videos/{recording.pk}/clip/preview.png", query)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    preview = Image.open(io.BytesIO(response.content)).convert("RGB")
-    assert preview.size == (270, 480)
-    top, middle = preview.crop((0, 0, 270, 150)), preview.crop((0, 200, 270, 280))
+    return Image.open(io.BytesIO(response.content)).convert("RGB")
+
+
+def test_the_band_preview_is_drawn_over_the_nearest_storyboard_frame(video_staff, recording):
+    image = preview(video_staff, with_storyboard(recording), at="3.2", title="新能源企业招聘焊工")
+
+    assert image.size == (270, 480)
+    top, middle = image.crop((0, 0, 270, 150)), image.crop((0, 200, 270, 280))
     assert top.getextrema() != middle.getextrema()  # the band differs from the picture under it
     red, green, _blue = middle.resize((1, 1)).getpixel((0, 0))
     assert red > 2 * green  # the storyboard frame shows through in the middle
+
+
+def test_the_band_preview_shows_the_chosen_logo_and_ignores_a_bad_logo_id(video_staff, recording, cover_image):
+    with_storyboard(recording)
+
+    plain = preview(video_staff, recording, at="1", title="标题")
+    with_logo = preview(video_staff, recording, at="1", title="标题", logo=str(cover_image.pk))
+    ignored = preview(video_staff, recording, at="1", title="标题", logo="1; DROP")
+
+    assert with_logo.tobytes() != plain.tobytes()
+    assert ignored.tobytes() == plain.tobytes()
 
 
 def test_final_review_watches_and_approves_on_the_review_page_and_the_comment_is_recorded(client, make_staff):
