@@ -12,6 +12,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from .chapters import ChapterError, parse_chapters
+from .ffmpeg.subtitles import SubtitleError, cut_to_span, read_subtitles
 
 MAX_ATTEMPTS = 3
 
@@ -132,6 +133,7 @@ class Video(index.Indexed, models.Model):
         index.SearchField("title", boost=2),
         index.SearchField("description"),
         index.SearchField("chapters"),
+        index.SearchField("spoken_text"),
         index.FilterField("status"),
         index.FilterField("is_public"),
         index.FilterField("playable"),
@@ -155,6 +157,18 @@ class Video(index.Indexed, models.Model):
             parse_chapters(self.chapters, self.duration)
         except ChapterError as error:
             raise ValidationError({"chapters": str(error)})
+
+    def spoken_text(self):
+        """What is said, for search: the subtitles' text, of a clip's own span only."""
+        if not self.subtitles:
+            return ""
+        try:
+            cues = read_subtitles(self.subtitles.encode("utf-8"))
+        except SubtitleError:
+            return ""
+        if self.is_clip and self.clip_start is not None:
+            cues = cut_to_span(cues, self.clip_start, self.clip_end)
+        return " ".join(cue.text for cue in cues)
 
     @property
     def chapter_list(self):

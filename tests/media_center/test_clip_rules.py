@@ -208,3 +208,13 @@ def test_approving_a_clip_already_shown_in_a_published_article_makes_it_public(
 
     clip.refresh_from_db()
     assert clip.is_public
+
+
+def test_a_clip_is_found_by_what_is_said_in_its_span_only(db, settings):
+    settings.TASKS = IMMEDIATE_TASKS  # the search index is updated by a task
+    subtitles = "WEBVTT\n\n00:00:12.000 --> 00:00:15.000\n焊工月薪八千\n\n00:01:00.000 --> 00:01:03.000\n叉车司机包吃住\n"
+    clip = ClipFactory(ready=True, title="岗位短视频", subtitles=subtitles, clip_start=10.0, clip_end=40.0)
+
+    assert "焊工月薪八千" in clip.spoken_text() and "叉车司机" not in clip.spoken_text()
+    assert list(Video.objects.search("焊工")) == [clip]
+    assert list(Video.objects.search("叉车司机")) == []
