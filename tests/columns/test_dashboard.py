@@ -140,3 +140,16 @@ def test_publications_without_review_are_listed_for_the_chief_editor(make_staff,
     listed = html[html.index("未经三审发布") :]
     assert "紧急更正" in listed[: listed.index("</section>")]
     assert "未经三审发布" not in dashboard(reviewer(make_staff, "chushen", "初审").client)
+
+
+def test_the_review_queue_still_shows_a_submission_whose_author_left(make_staff, series):
+    author = make_staff("likai", columns=["laodongmei"])
+    editor = PageEditor(Client(), author)
+    editor.add_article(series, action="submit", title="作者已离职的稿件")
+    author.delete()
+    reviewer = Client()
+    reviewer.force_login(make_staff("chushen", roles=["初审"]))
+
+    html = dashboard(reviewer)
+
+    assert "作者已离职的稿件" in html
