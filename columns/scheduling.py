@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, Revision
 
 from core.models import SchedulerLease
-from core.scheduler import scheduler_identity
+from core.scheduler import process_identity
 
 LEASE_NAME = "publish_scheduled"
 
@@ -21,7 +21,7 @@ class ScheduledRun:
 
 def run_due_publications(holder=None):
     """Return what was due, or None without doing anything while another scheduler holds the lease."""
-    holder = holder or scheduler_identity()
+    holder = holder or process_identity()
     if not SchedulerLease.acquire(LEASE_NAME, holder):
         return None
     try:

@@ -31,7 +31,8 @@ def register(name, run):
     jobs[name] = Job(name, run)
 
 
-def scheduler_identity():
+def process_identity():
+    """host:pid: who holds a lease or a job, unique among the live processes of every machine."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 

@@ -7,9 +7,7 @@ rows a killed worker left running, ours and Wagtail's, are failed and run again 
 """
 
 import logging
-import os
 import shutil
-import socket
 import time
 import traceback
 from datetime import timedelta
@@ -22,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+
+from core.scheduler import process_identity
 
 from . import steps, storage
 from .ffmpeg.clip_layout import FontMissing
@@ -38,10 +38,6 @@ CHUNKS_SHARE = 0.9  # of the progress bar; the rest is the final stitching
 CLIP_SHARE = 0.5  # of a clip's progress bar: rendering the channel MP4; the ladder after it takes the rest
 # What retrying cannot change (the file, the span, the font): the video fails at once with the reason.
 REFUSALS = (ProbeError, ClipRefusal, FontMissing, SubtitleError, LogoError, steps.ClipSourceGone)
-
-
-def worker_id():
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def enqueue(job):
@@ -73,7 +69,7 @@ def run_job(job_id, on_progress=None):
     job = VideoJob.objects.select_related("video").filter(pk=job_id).first()
     if job is None or job.video.status == Video.Status.CANCELLED:
         return
-    if not job.claim(worker_id()):
+    if not job.claim(process_identity()):
         return  # done already, or another worker holds it
     work_dir = work_dir_of(job)
     shutil.rmtree(work_dir, ignore_errors=True)  # what an earlier attempt on this machine left

@@ -50,6 +50,16 @@ def readable_location(name):
     return str(path) if path is not None else video_storage().url(name)
 
 
+def blocks(stream, length, block_size=COPY_BUFFER):
+    """Up to `length` bytes of `stream`, a block at a time; fewer if it ends early."""
+    while length > 0:
+        block = stream.read(min(block_size, length))
+        if not block:
+            return
+        length -= len(block)
+        yield block
+
+
 def store(local_file, name):
     with open(local_file, "rb") as handle:
         return store_stream(handle, name)

@@ -106,7 +106,7 @@ def append_chunk(upload, offset, stream, length):
     with tempfile.TemporaryFile(dir=part.parent) as spool:
         digest = hashlib.sha256()
         spooled = 0
-        for block in _blocks(stream, length):
+        for block in storage.blocks(stream, length, COPY_BYTES):
             spool.write(block)
             digest.update(block)
             spooled += len(block)
@@ -126,16 +126,6 @@ def append_chunk(upload, offset, stream, length):
             current.save(update_fields=["received", "updated_at"])
     upload.received = current.received
     return upload.received
-
-
-def _blocks(stream, length):
-    """Up to `length` bytes of `stream`, a block at a time; fewer if it ends early."""
-    while length > 0:
-        block = stream.read(min(COPY_BYTES, length))
-        if not block:
-            return
-        length -= len(block)
-        yield block
 
 
 def _locked(upload):
@@ -228,7 +218,7 @@ def _first_damaged_offset(upload):
     with open(_part_path(upload), "rb") as handle:
         for chunk in upload.chunks.order_by("offset"):
             digest = hashlib.sha256()
-            for block in _blocks(handle, chunk.length):
+            for block in storage.blocks(handle, chunk.length, COPY_BYTES):
                 digest.update(block)
             if chunk.offset != expected or digest.hexdigest() != chunk.sha256:
                 return expected

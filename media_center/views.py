@@ -20,6 +20,7 @@ from .chapters import chapters_vtt
 from .models import Video
 
 RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+RANGE_BLOCK_BYTES = 512 * 1024
 ALLOWED_FOLDERS = ("hls/", "mp4/", "thumbs/", "clip/")
 CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t", ".vtt": "text/vtt"}
 
@@ -179,13 +180,7 @@ def _byte_range(match, size):
     return start, end
 
 
-def _read_range(path, start, end, block=512 * 1024):
+def _read_range(path, start, end):
     with open(path, "rb") as handle:
         handle.seek(start)
-        remaining = end - start + 1
-        while remaining > 0:
-            data = handle.read(min(block, remaining))
-            if not data:
-                break
-            remaining -= len(data)
-            yield data
+        yield from storage.blocks(handle, end - start + 1, RANGE_BLOCK_BYTES)
