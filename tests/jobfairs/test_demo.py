@@ -86,3 +86,14 @@ def test_with_the_videos_the_ended_fair_plays_the_demo_recording(client, monkeyp
     assert fair.replay == recording and fair.state() == FairState.REPLAY
     html = client.get(fair.url).content.decode()
     assert "回放" in html and f'data-video-id="{recording.pk}"' in html and "回放视频整理后发布" not in html
+
+
+def test_a_demo_fair_made_without_the_videos_gets_its_replay_once_they_exist(demo_fairs, ready_video):
+    ready_video.title = DEMO["recording"]["title"]
+    ready_video.save(update_fields=["title"])
+
+    assert load_demo_fairs() == ([], [JobFairPage.objects.get(slug=ENDED).title])
+
+    fair = JobFairPage.objects.get(slug=ENDED)
+    assert fair.replay == ready_video and fair.state() == FairState.REPLAY
+    assert load_demo_fairs() == ([], [])
