@@ -12,10 +12,11 @@ class ColumnsConfig(AppConfig):
         from wagtail.models import Page, PageLogEntry, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from core import scheduler
+        from core import demo, scheduler
         from media_center.clips import clip_approved
 
         from . import cache_rules, people
+        from .demo import load_articles, place_videos
         from .models import ArticlePage, SiteSettings
         from .models.pages import on_article_moved
         from .publishing import (
@@ -44,4 +45,6 @@ class ColumnsConfig(AppConfig):
 
         grant_editorial_permissions()
         scheduler.register("publish_due", publish_due)
+        demo.register("articles", load_articles, order=10)
+        demo.register("article_videos", place_videos, order=30)  # after media_center's videos (20)
         people.install()

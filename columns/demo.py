@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 from PIL import Image as PillowImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
@@ -20,12 +21,22 @@ from media_center import demo as video_demo
 
 from .models import ArticlePage, SeriesPage
 from .models.pages import ORIGINAL_SOURCE
+from .sync import sync_taxonomy
 
 DEMO_FILE = Path(__file__).with_name("demo_articles.toml")
 COVER_SIZE = (1200, 800)
 # Every size the public pages show a cover in (home_page.html, article_item.html, article_page.html,
 # share_meta.html): made with the demo, so a fresh site's first visitor does not wait for 18 resizes.
 COVER_RENDITIONS = ("fill-750x420", "fill-240x160", "width-750", "fill-600x600")
+
+
+def load_articles(say, progress):
+    """The demo loader (core.demo): the fixed taxonomy first, as the articles go into its series."""
+    sync_taxonomy()
+    created = load_demo_articles()
+    for title in created:
+        say(_("新建文章「%(title)s」") % {"title": title})
+    say(_("演示内容已就绪：新建 %(count)d 篇文章。") % {"count": len(created)}, done=True)
 
 
 def load_demo_articles(path=DEMO_FILE):
@@ -86,6 +97,17 @@ def generated_cover(seed):
 
 
 REPLAY_ARTICLE = "chunfeng-xingdong-zhibo-zhaopin"
+
+
+def place_videos(say, progress):
+    """The demo loader (core.demo) after the videos': without them (`--no-videos`) there is nothing to place."""
+    recording = video_demo.demo_recording()
+    if recording is None:
+        return
+    first = video_demo.DEMO["clip"][:1]
+    clip = recording.clips.filter(title=first[0]["title"]).first() if first else None
+    if place_demo_videos(recording, clip):
+        say(_("演示回放和短视频已放进文章。"))
 
 
 def place_demo_videos(recording, clip, slug=REPLAY_ARTICLE):

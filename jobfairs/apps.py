@@ -11,7 +11,9 @@ class JobFairsConfig(AppConfig):
         from wagtail.signals import page_published
 
         from columns.models import SeriesPage
+        from core import demo
 
+        from .demo import load_fairs
         from .models import JobFairPage
         from .publishing import make_replay_public
         from .roles import grant_job_fair_permissions
@@ -21,3 +23,4 @@ class JobFairsConfig(AppConfig):
         SeriesPage.subpage_types = [*SeriesPage.subpage_types, "jobfairs.JobFairPage"]
         page_published.connect(make_replay_public, sender=JobFairPage)
         grant_job_fair_permissions()
+        demo.register("job_fairs", load_fairs, order=40)  # after the videos (20): an ended fair shows the replay

@@ -10,10 +10,11 @@ class MediaCenterConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from core import scheduler
+        from core import demo, scheduler
         from core.roles import ADMINISTRATOR, EDITOR, FINAL_REVIEW, FIRST_REVIEW, SECOND_REVIEW, VIDEO, grant
 
         from . import cache_rules, jobs
+        from .demo import load_videos
         from .models import Video
 
         post_save.connect(cache_rules.on_video_saved, sender=Video)
@@ -26,3 +27,4 @@ class MediaCenterConfig(AppConfig):
         scheduler.register("rerun_orphaned_tasks", jobs.rerun_orphaned_tasks)
         scheduler.register("requeue_stalled_video_jobs", jobs.requeue_stalled_jobs)
         scheduler.register("remove_abandoned_uploads", jobs.remove_abandoned_uploads)
+        demo.register("videos", load_videos, order=20, needs_ffmpeg=True)

@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import clips, pipeline
 from .ffmpeg.runner import run
@@ -19,10 +20,22 @@ DEMO_FILE = Path(__file__).with_name("demo_videos.toml")
 DEMO = tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
 
 
+def load_videos(say, progress):
+    """The demo loader (core.demo); needs ffmpeg, so `load_demo --no-videos` skips it."""
+    with progress(_("演示视频")) as show:
+        _recording, made = load_demo_videos(on_progress=lambda video: show(video.title, video.progress))
+    say(_("演示视频已就绪：回放 1 个，短视频 %(count)d 条。") % {"count": len(made)}, done=True)
+
+
+def demo_recording():
+    """The demo recording once made, else None (`load_demo --no-videos`)."""
+    return Video.objects.filter(title=DEMO["recording"]["title"], kind=Video.Kind.RECORDING).first()
+
+
 def load_demo_videos(on_progress=None):
     """The demo recording (transcoded before this returns) and its clips, rendered too; made once."""
     spec = DEMO["recording"]
-    recording = Video.objects.filter(title=spec["title"], kind=Video.Kind.RECORDING).first()
+    recording = demo_recording()
     if recording is None:
         with tempfile.TemporaryDirectory() as folder:
             source = _generate_recording(Path(folder) / "zhibo-jianggang.mp4", spec["seconds"])
