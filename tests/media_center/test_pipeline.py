@@ -5,7 +5,7 @@ from media_center.ingest import ingest_file
 from media_center.models import Video, VideoJob
 from tests.media import generate_video
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # ffmpeg and storage: the database engine changes nothing here
 
 
 def process(path, django_capture_on_commit_callbacks, **kwargs):

@@ -9,7 +9,7 @@ from media_center import storage
 from media_center.ingest import ingest_file
 from media_center.models import Video
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # ffmpeg and storage: the database engine changes nothing here
 
 
 def test_upload_to_ready_to_playable_on_s3(s3_video_storage, small_video, client, django_capture_on_commit_callbacks):
