@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.test import Client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # rendering and signing: the database engine changes nothing here
 
 
 def test_a_missing_page_is_answered_in_the_sites_style(client):

@@ -8,7 +8,7 @@ from columns.blocks import LinkCardBlock
 from columns.models import ArticlePage
 from tests.factories import ArticlePageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # rendering and signing: the database engine changes nothing here
 
 WEIBO = "https://weibo.com/1234567890/Ab3dEf"
 

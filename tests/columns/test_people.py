@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # rendering and signing: the database engine changes nothing here
 
 
 @pytest.fixture

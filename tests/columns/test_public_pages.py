@@ -107,6 +107,7 @@ def test_script_in_rich_text_body_is_stripped(client, series):
     assert "正文" in html
 
 
+@pytest.mark.once  # the demo loader: the database engine changes nothing here
 def test_load_demo_writes_a_dozen_articles_in_several_series_once(capsys):
     call_command("load_demo", "--no-videos")
     articles = ArticlePage.objects.live()
@@ -120,6 +121,7 @@ def test_load_demo_writes_a_dozen_articles_in_several_series_once(capsys):
     assert "新建 0 篇文章" in capsys.readouterr().out
 
 
+@pytest.mark.once  # the demo loader: the database engine changes nothing here
 def test_the_first_views_of_a_fresh_demo_site_write_nothing_to_the_database(client):
     """Nothing for the first reader to wait for behind the worker's writes: covers come resized, settings exist."""
     cache.clear()  # renditions cached by an earlier test under image ids this database gives out again
@@ -132,6 +134,7 @@ def test_the_first_views_of_a_fresh_demo_site_write_nothing_to_the_database(clie
     assert writes == []
 
 
+@pytest.mark.once  # the demo loader: the database engine changes nothing here
 def test_demo_articles_appear_on_their_column_pages(client):
     call_command("load_demo", "--no-videos")
     column = ColumnPage.objects.get(slug="zhibo-jiangang")

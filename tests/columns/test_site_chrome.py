@@ -11,7 +11,7 @@ from wagtail.models import Site
 from columns.models import SiteSettings
 from tests.factories import ArticlePageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # rendering and signing: the database engine changes nothing here
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # rendering and signing: the database engine changes nothing here
 
 
 def uris(playlist_text):
