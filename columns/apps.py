@@ -15,10 +15,9 @@ class ColumnsConfig(AppConfig):
         from core import demo, scheduler
         from media_center.clips import clip_approved
 
-        from . import cache_rules, people
+        from . import cache_rules, listings, people
         from .demo import load_articles, place_videos
         from .models import ArticlePage, SiteSettings
-        from .models.pages import on_article_moved
         from .publishing import (
             make_approved_clip_public,
             make_article_videos_public,
@@ -34,7 +33,7 @@ class ColumnsConfig(AppConfig):
         page_published.connect(cache_rules.on_page_changed)
         page_unpublished.connect(cache_rules.on_page_changed)
         post_delete.connect(cache_rules.on_page_changed, sender=Page)
-        post_page_move.connect(on_article_moved, sender=ArticlePage)
+        listings.register(ArticlePage)
         post_page_move.connect(cache_rules.on_page_moved)
         post_save.connect(cache_rules.on_site_settings_saved, sender=SiteSettings)
         post_save.connect(cache_rules.on_view_restriction_changed, sender=PageViewRestriction)

@@ -1,10 +1,11 @@
-"""RSS 2.0 and Atom feeds of each column's latest articles.
+"""RSS 2.0 and Atom feeds of each column's latest articles and the other pages listed with them.
 
 RSS `<description>` and Atom `<summary type="html">` hold HTML that feed readers render: a summary
 is plain text typed by an editor, so it is escaped as HTML before the feed escapes it as XML.
 """
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
@@ -12,8 +13,8 @@ from django.utils.html import escape
 from core.context_processors import site_name
 from core.page_cache import depends_on, page_tag
 
-from .listings import article_listing
-from .models import ArticlePage, ColumnPage
+from .listings import listing
+from .models import ColumnPage
 
 FEED_ITEMS = 30
 
@@ -37,13 +38,13 @@ class ColumnRssFeed(Feed):
         return escape(column.intro or column.title)
 
     def items(self, column):
-        return article_listing(ArticlePage.objects.filter(column=column))[:FEED_ITEMS]
+        return listing(column.series_slugs(), Q(column=column))[:FEED_ITEMS]
 
     def item_title(self, article):
         return article.title
 
-    def item_description(self, article):
-        return escape(article.summary or article.subtitle)
+    def item_description(self, page):
+        return escape(page.listing_text())
 
     def item_link(self, article):
         return article.get_url()
@@ -54,8 +55,8 @@ class ColumnRssFeed(Feed):
     def item_updateddate(self, article):
         return article.last_published_at or article.date_published
 
-    def item_author_name(self, article):
-        return article.author
+    def item_author_name(self, page):
+        return page.byline()
 
 
 class ColumnAtomFeed(ColumnRssFeed):

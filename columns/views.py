@@ -2,6 +2,7 @@
 
 import segno
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -22,12 +23,13 @@ from core.search import backend as chinese_search
 from core.visibility import ReadablePageQuerySet
 from media_center.models import Video
 
-from .listings import article_listing
+from .listings import listing, models_in
 from .models import ArticlePage
-from .structure import breadcrumb, site_structure
+from .structure import breadcrumb, series_of, site_structure
 
 MAX_QUERY_LENGTH = 100
 SEARCH_VIDEOS = 4
+SEARCH_OTHERS = 4
 MAX_QR_PATH = 300
 
 
@@ -44,6 +46,21 @@ class SearchResult:
         self.places = breadcrumb(article.path)  # column, series: no query per result
 
 
+def other_results(query, column):
+    """The best few of every other listed type (job fairs…) that may be in the column, shown above the articles."""
+    found = []
+    for model in models_in([series.slug for series in series_of(column)] if column else None):
+        if model is ArticlePage:
+            continue
+        pages = model.objects.readable()
+        if column:
+            pages = pages.filter(column=column.pk)
+        results = list(pages.search(query)[:SEARCH_OTHERS])
+        if results:
+            found.append((model._meta.verbose_name_plural, results))
+    return found
+
+
 @require_GET
 def search(request):
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
@@ -58,6 +75,7 @@ def search(request):
         results = paginate(request, articles.search(query))
         results.object_list = [SearchResult(article, words) for article in results.object_list]
         context["results"] = results
+        context["other_results"] = other_results(query, column)
         if column is None:
             context["videos"] = list(Video.objects.listed().search(query)[:SEARCH_VIDEOS])
     return render(request, "columns/search.html", context)
@@ -66,7 +84,7 @@ def search(request):
 @require_GET
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = paginate(request, article_listing(ArticlePage.objects.filter(tagged_items__tag=tag)))
+    articles = paginate(request, listing(None, Q(tagged_items__tag=tag)))
     if not articles.object_list and articles.number == 1:
         raise Http404(_("没有这个标签的文章。"))
     depends_on(request, "articles")

@@ -10,11 +10,13 @@ class JobFairsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
+        from columns import listings
         from columns.models import SeriesPage
-        from core import demo
+        from core import demo, scheduler
 
+        from .boundaries import bump_crossed_boundaries
         from .demo import load_fairs
-        from .models import JobFairPage
+        from .models import FAIR_SERIES, JobFairPage
         from .publishing import make_replay_public
         from .roles import grant_job_fair_permissions
 
@@ -22,5 +24,7 @@ class JobFairsConfig(AppConfig):
         # columns knows no app above it. Before Wagtail first reads and keeps the list.
         SeriesPage.subpage_types = [*SeriesPage.subpage_types, "jobfairs.JobFairPage"]
         page_published.connect(make_replay_public, sender=JobFairPage)
+        listings.register(JobFairPage, only_in_series=[FAIR_SERIES])
         grant_job_fair_permissions()
+        scheduler.register("fair_boundaries", bump_crossed_boundaries)
         demo.register("job_fairs", load_fairs, order=40)  # after the videos (20): an ended fair shows the replay

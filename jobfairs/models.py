@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from columns.models.pages import CachedPage, ReadablePageManager
+from columns.models.pages import ListedPage, ReadablePageManager
 from columns.models.word_lists import WordListEntry
 from core.page_cache import expires_at
 from media_center.choosers import video_chooser_viewset
@@ -122,15 +124,16 @@ class RecruitmentAllowedPhrase(WordListEntry):
         return self.phrase
 
 
-class JobFairPage(CachedPage, Page):
+class JobFairPageTag(TaggedItemBase):
+    content_object = ParentalKey("jobfairs.JobFairPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class JobFairPage(ListedPage):
     start_at = models.DateTimeField(_("开始时间"))
     end_at = models.DateTimeField(_("结束时间"))
     venue = models.CharField(_("地点"), max_length=200, blank=True, help_text=_("线下会场；纯线上可不填"))
     organiser = models.CharField(_("主办单位"), max_length=200)
     intro = models.TextField(_("简介"), max_length=1000, blank=True)
-    cover_image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("封面图"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     replay = models.ForeignKey(
         "media_center.Video",
         verbose_name=_("回放视频"),
@@ -140,12 +143,16 @@ class JobFairPage(CachedPage, Page):
         related_name="+",
         help_text=_("直播结束后选择回放录像"),
     )
+    tags = ClusterTaggableManager(through=JobFairPageTag, blank=True, verbose_name=_("标签"))
 
     objects = ReadablePageManager()
 
     parent_page_types = ["columns.SeriesPage"]
     subpage_types = []
     base_form_class = JobFairPageForm
+    listed_fields = ("intro", "organiser", "start_at", "end_at", "replay")
+    listed_related = ("replay",)  # its state (回放 or 已结束) in the list
+    listing_template = "jobfairs/includes/fair_item.html"
     checked_fields = ("title", "venue", "organiser", "intro")  # by the word lists; positions by JobFairPageForm
     # A position's texts, checked against 敏感词 and 招聘禁用词 on the way to publication.
     position_checked_fields = ("job_title", "duties", "requirements", "benefits", "working_hours")
@@ -176,18 +183,33 @@ class JobFairPage(CachedPage, Page):
         InlinePanel("live_rooms", heading=_("直播间"), label=_("直播间")),
         InlinePanel("positions", heading=_("岗位"), label=_("岗位")),
         FieldPanel("replay", widget=video_chooser_viewset.widget_class),
+        FieldPanel("date_published"),
+        FieldPanel("tags"),
     ]
 
     search_fields = Page.search_fields + [
         index.SearchField("intro"),
         index.SearchField("organiser"),
-        index.RelatedFields("positions", [index.SearchField("job_title"), index.SearchField("duties")]),
+        index.RelatedFields(
+            "positions",
+            [
+                index.SearchField("job_title"),
+                index.SearchField("duties"),
+                index.RelatedFields("employer", [index.SearchField("name")]),
+            ],
+        ),
+        index.RelatedFields("tags", [index.SearchField("name")]),
         index.FilterField("start_at"),
+        index.FilterField("column"),
     ]
 
     class Meta:
         verbose_name = _("招聘会")
         verbose_name_plural = _("招聘会")
+        indexes = [  # as ArticlePage's: listings read a range off them, newest first
+            models.Index(fields=["column", "-date_published", "-page_ptr"], name="fair_column_newest_first"),
+            models.Index(fields=["series", "-date_published", "-page_ptr"], name="fair_series_newest_first"),
+        ]
 
     @classmethod
     def can_exist_under(cls, parent):
@@ -202,6 +224,20 @@ class JobFairPage(CachedPage, Page):
             parent = self.get_parent()
             if parent is not None and parent.slug != FAIR_SERIES:
                 raise ValidationError(_("招聘会只能放在“招聘直播”序列下。"))
+
+    @classmethod
+    def pinned_in(cls, series):
+        """Fairs still to come or on air, soonest first, above the replays: the countdowns and live rooms first."""
+        from columns.listings import page_listing
+
+        coming = page_listing(cls.objects.filter(series=series, end_at__gt=timezone.now()))
+        return list(coming.order_by("start_at", "pk"))
+
+    def listing_text(self):
+        return self.intro
+
+    def byline(self):
+        return self.organiser
 
     def numbered_positions(self):
         return list(enumerate(self.positions.all(), start=1))
@@ -235,7 +271,7 @@ class JobFairPage(CachedPage, Page):
     def state(self, now=None):
         return fair_state(self.start_at, self.end_at, self.has_replay, now or timezone.now())
 
-    def next_boundary(self, now=None):
+    def changes_at(self, now=None):
         return next_boundary(self.start_at, self.end_at, now or timezone.now())
 
     def cache_dependencies(self):
@@ -243,7 +279,7 @@ class JobFairPage(CachedPage, Page):
         return dependencies + [f"video:{self.replay_id}"] if self.replay_id else dependencies
 
     def serve(self, request, *args, **kwargs):
-        boundary = self.next_boundary()
+        boundary = self.changes_at()
         if boundary is not None:  # nobody is shown 预告 after the start, or 直播中 after the end
             expires_at(request, boundary.timestamp())
         return super().serve(request, *args, **kwargs)

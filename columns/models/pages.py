@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -13,13 +13,13 @@ from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
 from core.fields import StreamField
-from core.page_cache import depends_on, page_tag
+from core.page_cache import depends_on, expires_at, page_tag
 from core.pagination import paginate
 from core.visibility import ReadablePageQuerySet, restricted_paths
 
 from ..blocks import ArticleBodyBlock
 from ..forms import ArticlePageForm
-from ..listings import article_listing, cover_renditions
+from ..listings import cover_renditions, listing, models_in, page_listing, pinned_in
 from ..permissions import FixedStructurePermissionTester
 from ..structure import breadcrumb, series_of
 from ..taxonomy import load_taxonomy
@@ -122,37 +122,41 @@ class HomePage(FixedStructurePage):
 
         Wagtail walks down a level at a time, two queries per level (the child, then its specific
         row), so an article cost six before its own page was even built. The fixed structure says
-        which type lives at each depth; anything else takes Wagtail's way.
+        which type lives at each depth, and the listed types which series they may sit in (a job
+        fair: one more query, in 招聘直播 only); anything else takes Wagtail's way.
         """
         depth = self.depth + len(path_components)
-        model = {COLUMN_DEPTH: ColumnPage, SERIES_DEPTH: SeriesPage, ARTICLE_DEPTH: ArticlePage}.get(depth)
-        if model is None or not path_components:
+        candidates = {COLUMN_DEPTH: [ColumnPage], SERIES_DEPTH: [SeriesPage]}.get(depth)
+        if depth == ARTICLE_DEPTH:  # an article, or another listed type that may sit in this series
+            candidates = models_in(path_components[-2:-1])
+        if candidates is None or not path_components:
             return super().route(request, path_components)
         url_path = self.url_path + "".join(f"{component}/" for component in path_components)
-        found = model.objects.filter(depth=depth, slug=path_components[-1], url_path=url_path)
-        if model is ArticlePage:  # the cover in the same query (its place comes from structure.py)
-            found = found.select_related("cover_image")
-        page = found.first()
-        if page is None:
-            return super().route(request, path_components)
-        return page.route(request, [])
+        for model in candidates:
+            found = model.objects.filter(depth=depth, slug=path_components[-1], url_path=url_path)
+            if issubclass(model, ListedPage):  # the cover in the same query (its place comes from structure.py)
+                found = found.select_related("cover_image")
+            page = found.first()
+            if page is not None:
+                return page.route(request, [])
+        return super().route(request, path_components)
 
     def lead_story(self):
-        chosen = article_listing(ArticlePage.objects.filter(pk=self.lead_article_id), LEAD_COVER_FILTER).first()
+        chosen = page_listing(ArticlePage.objects.filter(pk=self.lead_article_id), LEAD_COVER_FILTER).first()
         if chosen:
             return chosen
-        return article_listing(ArticlePage.objects.filter(cover_image__isnull=False), LEAD_COVER_FILTER).first()
+        return page_listing(ArticlePage.objects.filter(cover_image__isnull=False), LEAD_COVER_FILTER).first()
 
     def get_context(self, request, *args, **kwargs):
         from media_center.models import Video
 
         context = super().get_context(request, *args, **kwargs)
         lead = self.lead_story()
-        others = ArticlePage.objects.exclude(pk=lead.pk) if lead else ArticlePage.objects.all()  # the lead once, on top
+        others = ~Q(pk=lead.pk) if lead else Q()  # the lead once, on top
         columns = list(ColumnPage.objects.child_of(self).readable())
         for column in columns:  # the covers of all ten lists in one query, not one per column
-            listing = article_listing(others.filter(column=column)).prefetch_related(None)
-            column.latest = list(listing[:HOME_ARTICLES_PER_COLUMN])
+            latest = listing(column.series_slugs(), others & Q(column=column), cover_filter=None)
+            column.latest = list(latest[:HOME_ARTICLES_PER_COLUMN])
         prefetch_related_objects([article for column in columns for article in column.latest], cover_renditions())
         context["columns"] = columns
         context["lead"] = lead
@@ -173,8 +177,11 @@ class ColumnPage(FixedStructurePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["series_list"] = series_of(self)
-        context["articles"] = paginate(request, article_listing(ArticlePage.objects.filter(column=self)), page_tag(self))
+        context["articles"] = paginate(request, listing(self.series_slugs(), Q(column=self)), page_tag(self))
         return context
+
+    def series_slugs(self):
+        return [series.slug for series in series_of(self)]
 
 
 class SeriesPage(FixedStructurePage):
@@ -188,7 +195,12 @@ class SeriesPage(FixedStructurePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, article_listing(ArticlePage.objects.filter(series=self)), page_tag(self))
+        context["pinned"] = pinned = pinned_in(self)
+        for page in pinned:
+            if (when := page.changes_at()) is not None:
+                expires_at(request, when.timestamp())
+        shown_above = ~Q(pk__in=[page.pk for page in pinned])
+        context["articles"] = paginate(request, listing([self.slug], Q(series=self) & shown_above), page_tag(self))
         return context
 
 
@@ -208,9 +220,14 @@ class ArticleTitlePanel(TitleFieldPanel):
             return False
 
 
-class ArticlePage(CachedPage, Page):
-    subtitle = models.CharField(_("副标题"), max_length=200, blank=True)
-    summary = models.TextField(_("摘要"), max_length=500, blank=True, help_text=_("列表和分享卡片上显示，500字以内"))
+class ListedPage(CachedPage, Page):
+    """A page listed with the articles (columns.listings): its cover, date and place on its own row.
+
+    The column and series are copied from the tree on every save and move, so that a listing is one
+    index range, newest first, rather than a sort of every page below a column: each subclass keeps
+    its own newest-first indexes (see ArticlePage's).
+    """
+
     cover_image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("封面图"),
@@ -219,16 +236,7 @@ class ArticlePage(CachedPage, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    body = StreamField(ArticleBodyBlock(), verbose_name=_("正文"), blank=True)
-    author = models.CharField(_("作者"), max_length=100)
-    editor_in_charge = models.CharField(_("责任编辑"), max_length=50)
-    source = models.CharField(_("来源"), max_length=100, default=ORIGINAL_SOURCE)
-    original_title = models.CharField(_("原标题"), max_length=255, blank=True, help_text=_("转载时填写"))
-    original_author = models.CharField(_("原作者"), max_length=100, blank=True, help_text=_("转载时填写"))
-    original_url = models.URLField(_("原文链接"), blank=True)
     date_published = models.DateTimeField(_("发布时间"), default=timezone.now)
-    # Copied from the tree on every save and move, so that a listing is one index range, newest
-    # first, rather than a sort of every article below a column (see the indexes below).
     column = models.ForeignKey(
         "columns.ColumnPage",
         null=True,
@@ -247,6 +255,45 @@ class ArticlePage(CachedPage, Page):
         related_name="+",
         verbose_name=_("序列"),
     )
+
+    listed_fields = ()  # what its list item, feed entry and lead story show besides LISTED_FIELDS
+    listed_related = ()  # foreign keys among them a list item follows: read in the same query
+    listing_template = "columns/includes/article_item.html"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Also undoes a stale place brought back by publishing a revision saved before a move.
+        self.column_id, self.series_id = places_of(self.path)
+        return super().save(*args, **kwargs)
+
+    @classmethod
+    def pinned_in(cls, series):
+        """Pages of this type shown above the series' newest-first listing, and left out of it."""
+        return []
+
+    def changes_at(self):
+        """When what this page shows changes by itself (a countdown ends), or None: no cached copy outlives it."""
+        return None
+
+
+def on_listed_page_moved(sender, instance, **kwargs):
+    """Wagtail saves a moved page as a plain Page, past ListedPage.save: record its new place here."""
+    column_id, series_id = places_of(instance.path)
+    sender.objects.filter(pk=instance.pk).update(column_id=column_id, series_id=series_id)
+
+
+class ArticlePage(ListedPage):
+    subtitle = models.CharField(_("副标题"), max_length=200, blank=True)
+    summary = models.TextField(_("摘要"), max_length=500, blank=True, help_text=_("列表和分享卡片上显示，500字以内"))
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("正文"), blank=True)
+    author = models.CharField(_("作者"), max_length=100)
+    editor_in_charge = models.CharField(_("责任编辑"), max_length=50)
+    source = models.CharField(_("来源"), max_length=100, default=ORIGINAL_SOURCE)
+    original_title = models.CharField(_("原标题"), max_length=255, blank=True, help_text=_("转载时填写"))
+    original_author = models.CharField(_("原作者"), max_length=100, blank=True, help_text=_("转载时填写"))
+    original_url = models.URLField(_("原文链接"), blank=True)
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("标签"))
 
     objects = ReadablePageManager()
@@ -255,6 +302,7 @@ class ArticlePage(CachedPage, Page):
     subpage_types = []
     base_form_class = ArticlePageForm
     checked_fields = ("title", "subtitle", "summary", "body")  # by the word lists (content_checks.py)
+    listed_fields = ("subtitle", "summary", "author")
 
     content_panels = [
         ArticleTitlePanel("title"),
@@ -303,10 +351,11 @@ class ArticlePage(CachedPage, Page):
             ),
         ]
 
-    def save(self, *args, **kwargs):
-        # Also undoes a stale place brought back by publishing a revision saved before a move.
-        self.column_id, self.series_id = places_of(self.path)
-        return super().save(*args, **kwargs)
+    def listing_text(self):
+        return self.summary or self.subtitle
+
+    def byline(self):
+        return self.author
 
     @property
     def is_repost(self):
@@ -328,9 +377,3 @@ class ArticlePage(CachedPage, Page):
     @property
     def has_video(self):
         return any(block.block_type == "video" for block in self.body)
-
-
-def on_article_moved(sender, instance, **kwargs):
-    """Wagtail saves a moved page as a plain Page, past ArticlePage.save: record its new place here."""
-    column_id, series_id = places_of(instance.path)
-    ArticlePage.objects.filter(pk=instance.pk).update(column_id=column_id, series_id=series_id)
