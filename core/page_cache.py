@@ -35,7 +35,8 @@ VERSION_PREFIX = "page-cache-version:"
 SEED_BACKDATE_NS = 1_000_000_000
 ALWAYS = ("site",)  # header, footer and settings appear on every page
 VIEW_RESTRICTIONS = "view-restrictions"
-CACHEABLE_QUERY_KEYS = {"page"}
+PAGE_NUMBER = "page"
+filter_keys = set()  # query keys some pages filter by (`register_filter_keys`); stored only when the page accepts them
 CANONICAL_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")  # and not 1: that page has no ?page
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/stats/", "/search/", "/documents/", "/ping")
 SKIPPED_HEADERS = ("Set-Cookie",)
@@ -44,6 +45,20 @@ SKIPPED_HEADERS = ("Set-Cookie",)
 def depends_on(request, *tags):
     """Mark this response as cacheable, to be thrown away when any of `tags` changes."""
     request.page_cache_tags = (*ALWAYS, *tags)
+
+
+def register_filter_keys(*keys):
+    """Query keys a page filters its content by (`?district=…`): from an app's `AppConfig.ready`."""
+    filter_keys.update(keys)
+
+
+def accept_filters(request, *keys):
+    """These filters' values are among the page's own options: the response may be stored under them.
+
+    A query key no view accepted leaves the response unstored, so made-up values (`?district=<anything>`)
+    can never fill the cache, on this page or on any page that ignores the key.
+    """
+    request.page_cache_accepted_keys = {*getattr(request, "page_cache_accepted_keys", ()), *keys}
 
 
 def expires_at(request, when):
@@ -168,12 +183,17 @@ def entry_key(request):
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES:  # maybe signed in: pages can differ per person
         return None
-    if set(request.GET) - CACHEABLE_QUERY_KEYS or any(len(values) > 1 for _key, values in request.GET.lists()):
+    if set(request.GET) - filter_keys - {PAGE_NUMBER} or any(len(values) > 1 for _key, values in request.GET.lists()):
         return None
-    query = request.GET.get("page", "")
-    if query and not CANONICAL_PAGE_NUMBER.fullmatch(query):  # answered with a redirect, never stored
+    number = request.GET.get(PAGE_NUMBER, "")
+    if number and not CANONICAL_PAGE_NUMBER.fullmatch(number):  # answered with a redirect, never stored
         return None
-    return f"{ENTRY_PREFIX}{request.scheme}://{request.get_host()}:{request.path}:{query}"
+    filters = "&".join(f"{key}={request.GET[key]}" for key in sorted(set(request.GET) - {PAGE_NUMBER}))
+    return f"{ENTRY_PREFIX}{request.scheme}://{request.get_host()}:{request.path}:{number}" + (f"?{filters}" if filters else "")
+
+
+def filters_accepted(request):
+    return set(request.GET) - {PAGE_NUMBER} <= getattr(request, "page_cache_accepted_keys", set())
 
 
 def storable(response):
@@ -243,7 +263,7 @@ class PageCacheMiddleware:
         started = time.time_ns()
         response = self.get_response(request)
         tags = getattr(request, "page_cache_tags", None)
-        if tags and storable(response):
+        if tags and storable(response) and filters_accepted(request):
             until = getattr(request, "page_cache_expires_at", None)
             seconds = min(settings.PAGE_CACHE_SECONDS, seconds_until(until) if until is not None else settings.PAGE_CACHE_SECONDS)
             add_cache_control(response, seconds_until(until))

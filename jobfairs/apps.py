@@ -13,9 +13,11 @@ class JobFairsConfig(AppConfig):
         from columns import listings
         from columns.models import SeriesPage
         from core import demo, scheduler
+        from core.page_cache import register_filter_keys
 
         from .boundaries import bump_crossed_boundaries
         from .demo import load_fairs
+        from .filters import FILTER_KEYS
         from .models import FAIR_SERIES, JobFairPage
         from .publishing import make_replay_public
         from .roles import grant_job_fair_permissions
@@ -25,6 +27,7 @@ class JobFairsConfig(AppConfig):
         SeriesPage.subpage_types = [*SeriesPage.subpage_types, "jobfairs.JobFairPage"]
         page_published.connect(make_replay_public, sender=JobFairPage)
         listings.register(JobFairPage, only_in_series=[FAIR_SERIES])
+        register_filter_keys(*FILTER_KEYS)
         grant_job_fair_permissions()
         scheduler.register("fair_boundaries", bump_crossed_boundaries)
         demo.register("job_fairs", load_fairs, order=40)  # after the videos (20): an ended fair shows the replay

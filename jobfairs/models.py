@@ -4,6 +4,7 @@ the 招聘禁用词 list its positions are checked against."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -12,19 +13,29 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from columns.models.pages import ListedPage, ReadablePageManager
 from columns.models.word_lists import WordListEntry
-from core.page_cache import expires_at
+from core.page_cache import accept_filters, depends_on, expires_at
 from media_center.choosers import video_chooser_viewset
 
 from .credit_code import normalise_credit_code, validate_credit_code
+from .filters import apply, chosen, fair_filters
 from .forms import JobFairPageForm
+from .job_posting import closes_at, is_open, job_posting, json_ld
 from .state import fair_state, next_boundary
 
 FAIR_SERIES = "zhaopin-zhibo"  # the only series job fairs are placed in (columns/taxonomy.toml)
+
+
+def qr_svg(text):
+    """`text` as a QR code in inline SVG, drawn here: nothing is fetched from elsewhere."""
+    import segno
+
+    return segno.make_qr(text, error="m").svg_inline(scale=4, border=2, dark="#1f2328")
 
 
 def position_place(number, field_name):
@@ -128,7 +139,7 @@ class JobFairPageTag(TaggedItemBase):
     content_object = ParentalKey("jobfairs.JobFairPage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
-class JobFairPage(ListedPage):
+class JobFairPage(RoutablePageMixin, ListedPage):
     start_at = models.DateTimeField(_("开始时间"))
     end_at = models.DateTimeField(_("结束时间"))
     venue = models.CharField(_("地点"), max_length=200, blank=True, help_text=_("线下会场；纯线上可不填"))
@@ -279,17 +290,60 @@ class JobFairPage(ListedPage):
         return dependencies + [f"video:{self.replay_id}"] if self.replay_id else dependencies
 
     def serve(self, request, *args, **kwargs):
+        # RoutablePageMixin calls a route's view itself, past CachedPage.serve: say what it depends on here.
+        depends_on(request, *self.cache_dependencies())
         boundary = self.changes_at()
         if boundary is not None:  # nobody is shown 预告 after the start, or 直播中 after the end
             expires_at(request, boundary.timestamp())
         return super().serve(request, *args, **kwargs)
 
+    def positions_in_order(self):
+        """The positions in order with their number (their address: positions/<n>/), employers read with them."""
+        positions = list(self.positions.select_related("employer", "employer__logo"))
+        for number, position in enumerate(positions, start=1):
+            position.number = number
+        return positions
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        positions = self.positions_in_order()
+        filters = fair_filters(positions, Position.Education.choices)
+        picked, known = chosen(filters, request.GET)
+        if known:
+            accept_filters(request, *(fair_filter.key for fair_filter in filters))
         context["state"] = self.state()
-        context["positions"] = self.positions.select_related("employer")
+        context["filters"] = filters
+        context["picked"] = picked
+        context["all_positions"] = positions
+        context["positions"] = apply(filters, picked, positions)
         context["live_rooms"] = self.live_rooms.all()
         return context
+
+    @path("positions/<int:number>/")
+    def position_page(self, request, number):
+        positions = self.positions_in_order()
+        if not 1 <= number <= len(positions):
+            raise Http404(gettext("没有这个岗位。"))
+        position = positions[number - 1]
+        open_now = is_open(position)
+        if open_now:  # the JobPosting markup goes at the end of its last valid day
+            expires_at(request, closes_at(position).timestamp())
+        page_url = request.build_absolute_uri()
+        logo = position.employer.logo.get_rendition("max-200x200").full_url if position.employer.logo else None
+        posting = job_posting(position, self, page_url, self.full_url, logo) if open_now else None
+        return self.render(
+            request,
+            template="jobfairs/position_page.html",
+            context_overrides={"position": position, "open_now": open_now, "job_posting": posting and json_ld(posting)},
+        )
+
+    @path("print/")
+    def printable_list(self, request):
+        return self.render(
+            request,
+            template="jobfairs/printable_list.html",
+            context_overrides={"positions": self.positions_in_order(), "fair_url": self.full_url},
+        )
 
 
 class LiveRoom(Orderable):
@@ -314,10 +368,8 @@ class LiveRoom(Orderable):
         return self.label
 
     def qr_svg(self):
-        """The link as a QR code, inline SVG: inside WeChat a Douyin link may not open, a scan from another phone does."""
-        import segno
-
-        return segno.make_qr(self.url, error="m").svg_inline(scale=4, border=2, dark="#1f2328") if self.url else ""
+        """The link as a QR code: inside WeChat a Douyin link may not open, a scan from another phone does."""
+        return qr_svg(self.url) if self.url else ""
 
 
 class Position(Orderable):
@@ -345,12 +397,21 @@ class Position(Orderable):
         YEARS_5_10 = "5-10", _("5–10年")
         OVER_10 = "10+", _("10年以上")
 
+    class EmploymentType(models.TextChoices):
+        FULL_TIME = "full_time", _("全职")
+        PART_TIME = "part_time", _("兼职")
+        TEMPORARY = "temporary", _("临时工")
+        INTERN = "intern", _("实习")
+
     page = ParentalKey(JobFairPage, related_name="positions", on_delete=models.CASCADE)
     employer = models.ForeignKey(
         Employer, verbose_name=_("招聘单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
     )
     job_title = models.CharField(_("岗位名称"), max_length=100, blank=True)
     headcount = models.PositiveIntegerField(_("招聘人数"), null=True, blank=True)
+    employment_type = models.CharField(
+        _("用工形式"), max_length=20, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME
+    )
     pay_min = models.PositiveIntegerField(_("薪酬下限"), null=True, blank=True)
     pay_max = models.PositiveIntegerField(_("薪酬上限"), null=True, blank=True)
     pay_unit = models.CharField(_("薪酬单位"), max_length=10, choices=PayUnit.choices, blank=True)
@@ -381,7 +442,7 @@ class Position(Orderable):
 
     panels = [
         FieldPanel("employer"),
-        FieldRowPanel([FieldPanel("job_title"), FieldPanel("headcount")]),
+        FieldRowPanel([FieldPanel("job_title"), FieldPanel("headcount"), FieldPanel("employment_type")]),
         FieldRowPanel([FieldPanel("pay_min"), FieldPanel("pay_max"), FieldPanel("pay_unit")]),
         FieldRowPanel([FieldPanel("education"), FieldPanel("experience")]),
         FieldPanel("duties"),

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",
     "wagtail.embeds",  # only for columns' early migrations, which name its block; nothing offers embeds now

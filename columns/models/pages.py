@@ -125,20 +125,21 @@ class HomePage(FixedStructurePage):
         which type lives at each depth, and the listed types which series they may sit in (a job
         fair: one more query, in 招聘直播 only); anything else takes Wagtail's way.
         """
-        depth = self.depth + len(path_components)
+        levels = min(len(path_components), ARTICLE_DEPTH - self.depth)  # what is past an article is its own route
+        depth, here, below = self.depth + levels, path_components[:levels], path_components[levels:]
         candidates = {COLUMN_DEPTH: [ColumnPage], SERIES_DEPTH: [SeriesPage]}.get(depth)
         if depth == ARTICLE_DEPTH:  # an article, or another listed type that may sit in this series
-            candidates = models_in(path_components[-2:-1])
+            candidates = models_in(here[-2:-1])
         if candidates is None or not path_components:
             return super().route(request, path_components)
-        url_path = self.url_path + "".join(f"{component}/" for component in path_components)
+        url_path = self.url_path + "".join(f"{component}/" for component in here)
         for model in candidates:
-            found = model.objects.filter(depth=depth, slug=path_components[-1], url_path=url_path)
+            found = model.objects.filter(depth=depth, slug=here[-1], url_path=url_path)
             if issubclass(model, ListedPage):  # the cover in the same query (its place comes from structure.py)
                 found = found.select_related("cover_image")
             page = found.first()
             if page is not None:
-                return page.route(request, [])
+                return page.route(request, below)
         return super().route(request, path_components)
 
     def lead_story(self):

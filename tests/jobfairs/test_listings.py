@@ -141,10 +141,11 @@ def test_a_fair_is_routed_in_its_series_in_two_queries_not_wagtails_walk(client,
 
 
 def test_a_fair_crossing_its_start_bumps_its_lists(fair_series):
-    JobFairPageFactory(start_at=NOW + timedelta(seconds=30), end_at=NOW + timedelta(hours=2))
-    bump_crossed_boundaries(now=NOW)
+    now = timezone.now()
+    JobFairPageFactory(start_at=now + timedelta(seconds=30), end_at=now + timedelta(hours=2))
+    bump_crossed_boundaries(now=now)
     before = current_version(page_tag(fair_series))
-    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+    with time_machine.travel(now + timedelta(minutes=1), tick=False):
         report = bump_crossed_boundaries()
     assert "1 场" in report
     assert current_version(page_tag(fair_series)) > before
