@@ -8,6 +8,7 @@ class JobFairsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published
 
         from columns import listings
@@ -18,8 +19,8 @@ class JobFairsConfig(AppConfig):
         from .boundaries import bump_crossed_boundaries
         from .demo import load_fairs
         from .filters import FILTER_KEYS
-        from .models import FAIR_SERIES, JobFairPage
-        from .publishing import make_replay_public
+        from .models import FAIR_SERIES, JobFairPage, PositionMoment
+        from .publishing import bump_fair_of_moment, make_replay_public
         from .roles import grant_job_fair_permissions
 
         # Series take fairs too (only 招聘直播 in fact: JobFairPage.can_exist_under); said here, as
@@ -27,6 +28,8 @@ class JobFairsConfig(AppConfig):
         SeriesPage.subpage_types = [*SeriesPage.subpage_types, "jobfairs.JobFairPage"]
         page_published.connect(make_replay_public, sender=JobFairPage)
         listings.register(JobFairPage, only_in_series=[FAIR_SERIES])
+        post_save.connect(bump_fair_of_moment, sender=PositionMoment)
+        post_delete.connect(bump_fair_of_moment, sender=PositionMoment)
         register_filter_keys(*FILTER_KEYS)
         grant_job_fair_permissions()
         scheduler.register("fair_boundaries", bump_crossed_boundaries)

@@ -2,9 +2,9 @@
 the 招聘禁用词 list its positions are checked against."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -20,6 +20,7 @@ from wagtail.search import index
 from columns.models.pages import ListedPage, ReadablePageManager
 from columns.models.word_lists import WordListEntry
 from core.page_cache import accept_filters, depends_on, expires_at
+from media_center.chapters import Chapter, chapters_vtt
 from media_center.choosers import video_chooser_viewset
 
 from .credit_code import normalise_credit_code, validate_credit_code
@@ -29,6 +30,14 @@ from .job_posting import closes_at, is_open, job_posting, json_ld
 from .state import fair_state, next_boundary
 
 FAIR_SERIES = "zhaopin-zhibo"  # the only series job fairs are placed in (columns/taxonomy.toml)
+
+
+def moment_of(position):
+    """The position's time in the replay, or None (a reverse one-to-one raises when there is none)."""
+    try:
+        return position.moment
+    except ObjectDoesNotExist:
+        return None
 
 
 def qr_svg(text):
@@ -299,7 +308,7 @@ class JobFairPage(RoutablePageMixin, ListedPage):
 
     def positions_in_order(self):
         """The positions in order with their number (their address: positions/<n>/), employers read with them."""
-        positions = list(self.positions.select_related("employer", "employer__logo"))
+        positions = list(self.positions.select_related("employer", "employer__logo", "moment"))
         for number, position in enumerate(positions, start=1):
             position.number = number
         return positions
@@ -317,7 +326,26 @@ class JobFairPage(RoutablePageMixin, ListedPage):
         context["all_positions"] = positions
         context["positions"] = apply(filters, picked, positions)
         context["live_rooms"] = self.live_rooms.all()
+        chapters = self.position_chapters(positions)
+        context["chapters"] = chapters
+        context["chapters_url"] = self.url + self.reverse_subpage("replay_chapters") if chapters else None
+        context["seek_at"] = {position.pk: position.moment.start for position in positions if moment_of(position)}
         return context
+
+    @staticmethod
+    def position_chapters(positions):
+        """The replay's chapters: one per position video staff marked, in the order they are presented."""
+        timed = sorted((position for position in positions if moment_of(position)), key=lambda p: p.moment.start)
+        return [
+            Chapter(p.moment.start, p.moment.end, f"{p.employer.name if p.employer else ''} {p.job_title}".strip()) for p in timed
+        ]
+
+    @path("chapters/")
+    def replay_chapters(self, request):
+        chapters = self.position_chapters(self.positions_in_order())
+        if not chapters:
+            raise Http404(gettext("回放还没有岗位章节。"))
+        return HttpResponse(chapters_vtt(chapters), content_type="text/vtt; charset=utf-8")
 
     @path("positions/<int:number>/")
     def position_page(self, request, number):
@@ -467,3 +495,35 @@ class Position(Orderable):
             return ""
         figures = str(self.pay_min) if self.pay_min == self.pay_max else f"{self.pay_min}–{self.pay_max}"
         return f"{figures} {self.get_pay_unit_display()}"
+
+
+class PositionMoment(models.Model):
+    """Where the replay presents a position: set by video staff on the replay's player.
+
+    A model of its own, outside the fair's revisions: the 视频 role has no page permissions, and
+    marking times changes nothing an editor wrote, so it needs no new revision and no new review.
+    """
+
+    position = models.OneToOneField(Position, verbose_name=_("岗位"), on_delete=models.CASCADE, related_name="moment")
+    start = models.FloatField(_("起点（秒）"))
+    end = models.FloatField(_("终点（秒）"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("设置人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(_("设置时间"), auto_now=True)
+    clip = models.ForeignKey(
+        "media_center.Video",
+        verbose_name=_("岗位短视频"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("「生成短视频」从这段回放剪出的竖屏短视频"),
+    )
+
+    class Meta:
+        verbose_name = _("岗位讲解时段")
+        verbose_name_plural = _("岗位讲解时段")
+
+    def __str__(self):
+        return f"{self.position} {self.start:.2f}–{self.end:.2f}"

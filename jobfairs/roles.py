@@ -4,7 +4,7 @@ Fairs themselves are pages: the column editors' page permissions and 三审, ass
 page (columns.roles), cover them as they cover articles.
 """
 
-from core.roles import ADMINISTRATOR, EDITOR, FINAL_REVIEW, FIRST_REVIEW, SECOND_REVIEW, grant
+from core.roles import ADMINISTRATOR, EDITOR, FINAL_REVIEW, FIRST_REVIEW, SECOND_REVIEW, VIDEO, grant
 
 REVIEWERS = (FIRST_REVIEW, SECOND_REVIEW, FINAL_REVIEW)
 WORD_LISTS = ("recruitmentbannedword", "recruitmentallowedphrase")
@@ -16,3 +16,5 @@ def grant_job_fair_permissions():
     grant([ADMINISTRATOR], "jobfairs.delete_employer")
     # The word lists are kept by the administrators, like 敏感词 and 易错词.
     grant([ADMINISTRATOR], *(f"jobfairs.{action}_{model}" for action in ("add", "change", "delete") for model in WORD_LISTS))
+    # Video staff mark where the replay presents each position (no page permission, no new review).
+    grant([VIDEO, ADMINISTRATOR], *(f"jobfairs.{action}_positionmoment" for action in ("add", "change", "delete")))

@@ -1,10 +1,13 @@
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from columns.admin_views import ArticleViewSet
 
+from . import replay_admin
 from .models import Employer, JobFairPage, RecruitmentAllowedPhrase, RecruitmentBannedWord
 
 
@@ -49,3 +52,20 @@ class JobFairViewSet(ArticleViewSet):
 @hooks.register("register_admin_viewset")
 def register_job_fair_viewset():
     return JobFairViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_replay_urls():
+    return [path("fair-replays/", include((replay_admin.urlpatterns, "jobfair_replays")))]
+
+
+class ReplayStaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(replay_admin.MOMENTS_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_replay_menu_item():
+    return ReplayStaffMenuItem(
+        gettext_lazy("招聘会回放"), reverse("jobfair_replays:index"), name="fair-replays", icon_name="media", order=252
+    )

@@ -1,28 +1,10 @@
 /* The clip editor: mark a clip's start and end on the video with the player's buttons, nudge by a
  * second or a frame, see each clip's length as it changes, and the title band over the nearest frame.
- * The marks fill the row last worked on; times are typed the same way (1:02:03.48). */
+ * The marks fill the row last worked on; times are typed the same way (1:02:03.48). Needs player_marks.js. */
 (function () {
   "use strict";
 
-  function parseClock(text) {
-    var value = (text || "").trim();
-    if (!value) return null;
-    if (/^\d+(\.\d+)?$/.test(value)) return parseFloat(value);
-    var match = /^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(value);
-    if (!match) return null;
-    return (parseInt(match[1] || "0", 10) * 3600) + parseInt(match[2], 10) * 60 + parseInt(match[3], 10) +
-      parseFloat("0." + (match[4] || "0"));
-  }
-
-  function pad(number) { return (number < 10 ? "0" : "") + number; }
-
-  function clock(seconds) {
-    var hundredths = Math.round(seconds * 100);
-    var whole = Math.floor(hundredths / 100), fraction = hundredths % 100;
-    var hours = Math.floor(whole / 3600), minutes = Math.floor(whole / 60) % 60, secs = whole % 60;
-    var text = (hours ? hours + ":" + pad(minutes) : minutes) + ":" + pad(secs);
-    return fraction ? text + "." + pad(fraction) : text;
-  }
+  var clock = window.PlayerMarks.clock, parseClock = window.PlayerMarks.parseClock;
 
   function init(form) {
     var video = form.querySelector(".player video");
@@ -30,7 +12,6 @@
     var template = form.querySelector("[data-row-template]");
     var total = form.querySelector("input[name$='-TOTAL_FORMS']");
     var preview = form.querySelector("[data-preview-image]");
-    var now = form.querySelector("[data-now]");
     var frame = parseFloat(form.dataset.frame) || 0.04;
     var duration = parseFloat(form.dataset.duration) || 0;
     var minimum = parseFloat(form.dataset.min), maximum = parseFloat(form.dataset.max);
@@ -91,18 +72,7 @@
     form.querySelector("[data-add-row]").addEventListener("click", function () { field(addRow(), "start_at").focus(); });
 
     if (!video) return;
-    video.addEventListener("timeupdate", function () { now.textContent = clock(video.currentTime); });
-    video.addEventListener("seeked", function () { now.textContent = clock(video.currentTime); });
-    form.querySelector("[data-play]").addEventListener("click", function () {
-      if (video.paused) video.play(); else video.pause();
-    });
-    Array.prototype.forEach.call(form.querySelectorAll("[data-nudge]"), function (button) {
-      button.addEventListener("click", function () {
-        var step = button.dataset.nudge === "frame" ? frame : button.dataset.nudge === "-frame" ? -frame : parseFloat(button.dataset.nudge);
-        video.pause();
-        video.currentTime = Math.max(0, Math.min(duration || video.duration, video.currentTime + step));
-      });
-    });
+    window.PlayerMarks.wireControls(form, video, frame, duration);
     Array.prototype.forEach.call(form.querySelectorAll("[data-mark]"), function (button) {
       button.addEventListener("click", function () {
         var input = field(active, button.dataset.mark === "start" ? "start_at" : "end_at");

@@ -213,8 +213,24 @@
     countPlay(figure, video);
   }
 
+  /* A 「看讲解」 button elsewhere on the page (a fair's position list): the page's player seeks to its time. */
+  function seekFromButtons() {
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest("[data-seek]") : null;
+      var figure = document.querySelector("figure.player");
+      if (!button || !figure) return;
+      var video = figure.querySelector("video"), at = parseFloat(button.dataset.seek);
+      if (video.readyState >= 1) video.currentTime = at;
+      else video.addEventListener("loadedmetadata", function () { video.currentTime = at; }, { once: true });
+      figure.scrollIntoView({ behavior: "smooth", block: "start" });
+      var playing = video.play();
+      if (playing && playing.catch) playing.catch(function () {});  // a browser that refuses autoplay: the seek stands
+    });
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("figure.player"), setUp);
+    seekFromButtons();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

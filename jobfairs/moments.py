@@ -1,0 +1,85 @@
+"""Where the replay presents each position, set by video staff, and the vertical clip cut from it.
+
+Times are marked on the replay's player (「设为起点」「设为终点」), never typed; what arrives is still
+checked here, since a form can be posted by anything. A position's clip carries its title, employer
+and pay in the band and waits for 终审 like any clip.
+"""
+
+import math
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from media_center import clips
+from media_center.models import Video
+
+from .models import PositionMoment, position_place
+
+
+def read_span(start_text, end_text, duration):
+    """(start, end) in seconds from what the player's buttons wrote, None when both are empty."""
+    if not (start_text or "").strip() and not (end_text or "").strip():
+        return None
+    try:
+        start, end = float(start_text), float(end_text)
+    except (TypeError, ValueError):
+        raise ValidationError(_("请用「设为起点」和「设为终点」两个按钮在播放器上标出这个岗位。")) from None
+    if not (math.isfinite(start) and math.isfinite(end)) or start < 0 or (duration and end > duration + 0.5):
+        raise ValidationError(_("时间超出了回放的长度。"))
+    if end <= start:
+        raise ValidationError(_("终点应晚于起点。"))
+    return round(start, 2), round(min(end, duration or end), 2)
+
+
+def save_moments(positions, posted, duration, user):
+    """Each position's span from `posted` ({pk: (start text, end text)}): all saved, or none with the
+    messages naming each position; a position left empty loses its span."""
+    errors, spans = [], {}
+    for number, position in enumerate(positions, start=1):
+        start_text, end_text = posted.get(position.pk, ("", ""))
+        try:
+            spans[position.pk] = read_span(start_text, end_text, duration)
+        except ValidationError as error:
+            errors.append(f"{position_place(number, 'job_title')}（{position.job_title}）：{error.messages[0]}")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for position in positions:
+            span = spans[position.pk]
+            if span is None:
+                PositionMoment.objects.filter(position=position).delete()
+                continue
+            moment, created = PositionMoment.objects.get_or_create(
+                position=position, defaults={"start": span[0], "end": span[1], "set_by": user}
+            )
+            if not created and (moment.start, moment.end) != span:
+                moment.start, moment.end, moment.set_by = *span, user
+                moment.save()
+
+
+def clip_title(position):
+    """What the band shows: the position, its pay and who hires."""
+    employer = position.employer.name if position.employer else ""
+    return " ".join(part for part in (position.job_title, position.pay_text.replace(" ", ""), employer) if part)
+
+
+def needs_clip(moment):
+    """No clip yet, or the last one failed, was cancelled or was deleted: 「全部生成」 makes it (again)."""
+    clip = moment.clip
+    return clip is None or clip.status in (Video.Status.FAILED, Video.Status.CANCELLED)
+
+
+def make_position_clip(moment, replay, user):
+    """The position's vertical clip from its marked span, queued for rendering; ValidationError for staff."""
+    clip = clips.create_clip(
+        replay,
+        start=moment.start,
+        end=moment.end,
+        title=clip_title(moment.position),
+        topics=_("#招聘 #直播荐岗"),
+        user=user,
+    )
+    moment.clip = clip
+    moment.save(update_fields=["clip"])
+    return clip
