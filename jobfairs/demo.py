@@ -17,7 +17,7 @@ from columns.demo import cover_image_for
 from columns.models import SeriesPage
 from media_center import demo as video_demo
 
-from .models import FAIR_SERIES, Employer, JobFairPage, LiveRoom, Position
+from .models import FAIR_SERIES, Employer, JobFairPage, LiveRoom, Position, PositionMoment
 
 DEMO_FILE = Path(__file__).with_name("demo_fairs.toml")
 
@@ -44,7 +44,7 @@ def load_demo_fairs(path=DEMO_FILE):
         if fair is None:
             create_fair(entry, employers, recording if entry["replay"] else None)
             created.append(entry["title"])
-        elif entry["replay"] and recording is not None and give_replay(fair, recording):
+        elif entry["replay"] and recording is not None and give_replay(fair, recording, entry):
             replayed.append(fair.title)
     return created, replayed
 
@@ -80,19 +80,30 @@ def create_fair(entry, employers, replay):
         Position(
             employer=employers[position["employer"]],
             valid_until=today + timedelta(days=entry["valid_days"]),
-            **{name: value for name, value in position.items() if name != "employer"},
+            **{name: value for name, value in position.items() if name not in ("employer", "replay_span")},
         )
         for position in entry["position"]
     ]
     SeriesPage.objects.get(slug=FAIR_SERIES).add_child(instance=fair)
     fair.save_revision().publish()
+    if replay is not None:
+        mark_positions(fair, entry)
     return fair
 
 
-def give_replay(fair, recording):
+def mark_positions(fair, entry):
+    """The positions' times in the replay, as video staff mark them: the replay's chapters."""
+    spans = [position.get("replay_span") for position in entry["position"]]
+    for position, span in zip(fair.positions.order_by("sort_order"), spans):
+        if span:
+            PositionMoment.objects.get_or_create(position=position, defaults={"start": span[0], "end": span[1]})
+
+
+def give_replay(fair, recording, entry):
     """A fair made before the videos shows them once they exist, unless someone edited it since."""
     if fair.replay_id is not None or fair.revisions.count() > 1:
         return False
     fair.replay = recording
     fair.save_revision().publish()
+    mark_positions(fair, entry)
     return True

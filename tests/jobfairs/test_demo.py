@@ -97,3 +97,12 @@ def test_a_demo_fair_made_without_the_videos_gets_its_replay_once_they_exist(dem
     fair = JobFairPage.objects.get(slug=ENDED)
     assert fair.replay == ready_video and fair.state() == FairState.REPLAY
     assert load_demo_fairs() == ([], [])
+
+
+def test_the_replayed_demo_fair_has_a_chapter_per_position(demo_fairs, ready_video, client):
+    ready_video.title = DEMO["recording"]["title"]
+    ready_video.save(update_fields=["title"])
+    load_demo_fairs()
+    fair = JobFairPage.objects.get(slug=ENDED)
+    titles = [chapter.title for chapter in fair.position_chapters(fair.positions_in_order())]
+    assert titles == [f"{p.employer.name} {p.job_title}" for p in fair.positions_in_order()] and len(titles) == 4
