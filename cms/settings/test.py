@@ -1,8 +1,15 @@
 """The test suite: fast hashing, no real mail, tasks run in the test process unless a test asks for the queue."""
 
 import os
+from pathlib import Path
 
-from .base import *  # noqa: F401,F403
+# Each pytest-xdist worker keeps its files (SQLite database, media, videos, scratch) in a folder of
+# its own: video folders are named by primary key, and every worker's database counts from 1. Worker
+# processes a test starts inherit the variable, and so the same folder.
+if (xdist_worker := os.environ.get("PYTEST_XDIST_WORKER")) and "UMC_VAR_DIR" not in os.environ:
+    os.environ["UMC_VAR_DIR"] = str(Path(__file__).resolve().parents[2] / "var" / f"test-{xdist_worker}")
+
+from .base import *  # noqa: E402,F401,F403
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"
