@@ -88,12 +88,13 @@ def page_texts(page):
     return texts + (children() if children else [])
 
 
-def blocking_hits(page):
+def blocking_hits(page, final=False):
     """What stops a page object from passing a review step: its sensitive words, and whatever else
-    its page type blocks on (`review_blocking_hits()`, each hit with a describe())."""
+    its page type blocks on (`review_blocking_hits(final)`, each hit with a describe()); `final`:
+    the workflow's last step, where what the earlier steps left for it is decided."""
     hits = find_sensitive_words(page_texts(page))
     others = getattr(page, "review_blocking_hits", None)
-    return hits + (others() if others else [])
+    return hits + (others(final=final) if others else [])
 
 
 class _CachedScanner:

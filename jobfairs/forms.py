@@ -93,11 +93,12 @@ class JobFairPageForm(CheckedPageForm):
         if hits:
             self.add_error(None, _("含有敏感词，不能提交：%s。请修改后再提交。") % "；".join(hit.describe() for hit in hits))
         banned = find_banned_words(texts)
-        if banned and not (values.get("override_reason") or "").strip():
+        decided_or_asked = (values.get("override_reason") or "").strip() or (values.get("override_request") or "").strip()
+        if banned and not decided_or_asked:
             self.add_error(
                 None,
                 _(
-                    "含有招聘禁用词，不能提交：%s。招聘信息不得含有歧视性条件或虚假承诺，请修改；国家规定的特殊岗位请终审写明放行理由。"
+                    "含有招聘禁用词，不能提交：%s。招聘信息不得含有歧视性条件或虚假承诺，请修改；国家规定的特殊岗位请在“申请放行”中写明依据，由终审决定。"
                 )
                 % "；".join(hit.describe() for hit in banned),
             )

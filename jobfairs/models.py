@@ -271,18 +271,32 @@ class JobFairPage(RoutablePageMixin, ListedPage):
             if getattr(position, name)
         ]
 
-    def review_blocking_hits(self):
+    def review_blocking_hits(self, final=False):
         """招聘禁用词 added to the list while the fair waits in review stop its approval too, except
-        in a position 终审 let through."""
+        in a position 终审 let through. A position whose editor asked for 终审's decision
+        (`override_request`) passes the earlier steps and stops only the last, until 终审 decides."""
         from .checks import find_banned_words
 
         return find_banned_words(
             (position_place(number, name), getattr(position, name))
             for number, position in self.numbered_positions()
-            if not position.override_reason.strip()
+            if not position.override_reason.strip() and (final or not position.override_request.strip())
             for name in self.position_checked_fields
             if getattr(position, name)
         )
+
+    def positions_awaiting_override(self):
+        """(number, position, hits) of the positions whose editor asked 终审 to let them through, not yet decided."""
+        from .checks import find_banned_words
+
+        waiting = []
+        for number, position in self.numbered_positions():
+            if position.override_request.strip() and not position.override_reason.strip():
+                texts = [(position_place(number, name), getattr(position, name)) for name in self.position_checked_fields]
+                hits = find_banned_words((where, text) for where, text in texts if text)
+                if hits:
+                    waiting.append((number, position, hits))
+        return waiting
 
     @property
     def has_replay(self):
@@ -452,6 +466,12 @@ class Position(Orderable):
     benefits = models.CharField(_("福利待遇"), max_length=300, blank=True, help_text=_("如：五险一金、带薪年休假"))
     contact = models.CharField(_("联系方式"), max_length=200, blank=True)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    override_request = models.CharField(
+        _("申请放行"),
+        max_length=300,
+        blank=True,
+        help_text=_("国家规定不适合某些人群的岗位（如井下作业）命中招聘禁用词时，写明依据；提交后由终审决定是否放行"),
+    )
     override_reason = models.CharField(
         _("放行理由"),
         max_length=300,
@@ -478,7 +498,9 @@ class Position(Orderable):
         FieldRowPanel([FieldPanel("district"), FieldPanel("working_hours")]),
         FieldPanel("benefits"),
         FieldRowPanel([FieldPanel("contact"), FieldPanel("valid_until")]),
-        MultiFieldPanel([FieldPanel("override_reason")], heading=_("终审放行"), classname="collapsed"),
+        MultiFieldPanel(
+            [FieldPanel("override_request"), FieldPanel("override_reason")], heading=_("终审放行"), classname="collapsed"
+        ),
     ]
 
     class Meta(Orderable.Meta):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from media_center import clips
 from media_center.models import Video
 
-from .models import PositionMoment, position_place
+from .models import PositionMoment
 
 
 def read_span(start_text, end_text, duration):
@@ -41,7 +41,10 @@ def save_moments(positions, posted, duration, user):
         try:
             spans[position.pk] = read_span(start_text, end_text, duration)
         except ValidationError as error:
-            errors.append(f"{position_place(number, 'job_title')}（{position.job_title}）：{error.messages[0]}")
+            errors.append(
+                _("第%(number)d个岗位（%(title)s）：%(error)s")
+                % {"number": number, "title": position.job_title, "error": error.messages[0]}
+            )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

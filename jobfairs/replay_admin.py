@@ -128,7 +128,9 @@ class FairReplayView(ReplayStaffOnly, generic.WagtailAdminTemplateMixin, Templat
                 make_position_clip(position.timed, self.fair.replay, request.user)
                 made += 1
             except ValidationError as error:
-                messages.error(request, f"{position.job_title}：{' '.join(error.messages)}")
+                messages.error(
+                    request, _("%(title)s：%(error)s") % {"title": position.job_title, "error": " ".join(error.messages)}
+                )
         if made:
             messages.success(request, _("已开始生成 %(count)d 条岗位短视频，生成后等待终审。") % {"count": made})
         elif not chosen:

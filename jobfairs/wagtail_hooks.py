@@ -7,7 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from columns.admin_views import ArticleViewSet
 
-from . import replay_admin
+from . import override_admin, replay_admin
 from .models import Employer, JobFairPage, RecruitmentAllowedPhrase, RecruitmentBannedWord
 
 
@@ -55,8 +55,14 @@ def register_job_fair_viewset():
 
 
 @hooks.register("register_admin_urls")
-def register_replay_urls():
-    return [path("fair-replays/", include((replay_admin.urlpatterns, "jobfair_replays")))]
+def register_replay_and_override_urls():
+    return [
+        path("fair-replays/", include((replay_admin.urlpatterns, "jobfair_replays"))),
+        path("fair-overrides/", include((override_admin.urlpatterns, "jobfair_overrides"))),
+    ]
+
+
+hooks.register("construct_homepage_panels", override_admin.add_panels)
 
 
 class ReplayStaffMenuItem(MenuItem):

@@ -37,7 +37,12 @@ class GroupReviewTask(AbstractGroupApprovalTask):
         from ..content_checks import blocking_hits
 
         revision = obj.latest_revision
-        return blocking_hits(revision.as_object()) if revision else []
+        return blocking_hits(revision.as_object(), final=self.is_last_step(obj)) if revision else []
+
+    def is_last_step(self, obj):
+        workflow = obj.get_workflow() if hasattr(obj, "get_workflow") else None
+        last = workflow.workflow_tasks.order_by("sort_order").last() if workflow else None
+        return last is not None and last.task_id == self.pk
 
     def get_actions(self, obj, user):
         if not self.is_reviewer(user):

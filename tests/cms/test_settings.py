@@ -16,7 +16,11 @@ PRINT_DATABASE = "from django.conf import settings; d = settings.DATABASES['defa
 
 
 def run_python(code, **env):
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG"}}
+    clean_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG", "UMC_VAR_DIR"}
+    }
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=REPO,
