@@ -7,6 +7,8 @@ WEB_HOST ?= 127.0.0.1
 WEB_PORT ?= 8000
 SITE_URL ?= http://$(WEB_HOST):$(WEB_PORT)
 export WEB_HOST WEB_PORT SITE_URL
+# Test processes side by side (pytest-xdist): each keeps its own database and files (cms/settings/test.py).
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint bench install system-packages messages setup clean
 
@@ -61,7 +63,7 @@ test: $(VENV)/.installed-test static/vendor/hls.min.js
 	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium msgfmt:gettext \
 		/usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
 	@$(MAKE) --no-print-directory messages
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Lint, format and migrations, as CI checks them first (`ruff format .` fixes the formatting).
 lint: $(VENV)/.installed-test
