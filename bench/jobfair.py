@@ -112,7 +112,7 @@ def make_fair(size, employers, replay):
     SeriesPage.objects.get(slug=FAIR_SERIES).add_child(instance=fair)
     fair.save_revision().publish()
     for number, position in enumerate(fair.positions.order_by("sort_order")):
-        PositionMoment.objects.create(position=position, start=number * 30.0, end=number * 30.0 + 25)
+        PositionMoment.objects.create(position=position, replay=replay, start=number * 30.0, end=number * 30.0 + 25)
     return fair
 
 

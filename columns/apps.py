@@ -20,14 +20,12 @@ class ColumnsConfig(AppConfig):
         from .models import ArticlePage, SiteSettings
         from .publishing import (
             make_approved_clip_public,
-            make_article_videos_public,
             mark_unreviewed_publication,
             withdraw_restricted_videos,
         )
         from .roles import grant_editorial_permissions
         from .scheduling import publish_due
 
-        page_published.connect(make_article_videos_public, sender=ArticlePage)
         clip_approved.connect(make_approved_clip_public)
         post_save.connect(mark_unreviewed_publication, sender=PageLogEntry)
         page_published.connect(cache_rules.on_page_changed)

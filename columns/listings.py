@@ -33,12 +33,14 @@ listed_types = {}
 
 def register(model, only_in_series=None):
     """List `model` (a ListedPage) with the articles: called from an app's `AppConfig.ready`."""
-    from wagtail.signals import post_page_move
+    from wagtail.signals import page_published, post_page_move
 
     from .models.pages import on_listed_page_moved
+    from .publishing import make_shown_videos_public
 
     listed_types[model._meta.label] = ListedType(model, frozenset(only_in_series) if only_in_series else None)
     post_page_move.connect(on_listed_page_moved, sender=model)
+    page_published.connect(make_shown_videos_public, sender=model)
 
 
 def models_in(series_slugs=None):

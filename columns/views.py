@@ -25,6 +25,7 @@ from media_center.models import Video
 
 from .listings import listing, models_in
 from .models import ArticlePage
+from .models.pages import depends_on_items
 from .structure import breadcrumb, series_of, site_structure
 
 MAX_QUERY_LENGTH = 100
@@ -55,7 +56,7 @@ def other_results(query, column):
         pages = model.objects.readable()
         if column:
             pages = pages.filter(column=column.pk)
-        results = list(pages.search(query)[:SEARCH_OTHERS])
+        results = list(pages.select_related("cover_image", *model.listed_related).search(query)[:SEARCH_OTHERS])
         if results:
             found.append((model._meta.verbose_name_plural, results))
     return found
@@ -88,6 +89,7 @@ def tag(request, slug):
     if not articles.object_list and articles.number == 1:
         raise Http404(_("没有这个标签的文章。"))
     depends_on(request, "articles")
+    depends_on_items(request, articles.object_list)
     return render(request, "columns/tag.html", {"tag": tag, "articles": articles})
 
 

@@ -24,6 +24,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,6 +46,11 @@ SKIPPED_HEADERS = ("Set-Cookie",)
 def depends_on(request, *tags):
     """Mark this response as cacheable, to be thrown away when any of `tags` changes."""
     request.page_cache_tags = (*ALWAYS, *tags)
+
+
+def also_depends_on(request, *tags):
+    """Add to what this response depends on: a list showing items that change with tags of their own."""
+    request.page_cache_tags = (*getattr(request, "page_cache_tags", ALWAYS), *tags)
 
 
 def register_filter_keys(*keys):
@@ -114,17 +120,21 @@ def versions(tags):
     return known_versions.get(tags)
 
 
-def stored_versions(tags):
+def stored_versions(tags, render_started=None):
     """The versions to store an entry with, read now.
 
     A tag never bumped, or lost to a flushed, culled or evicting cache, starts again from the clock,
     never from a constant: no entry was stored with that version, so losing a version invalidates
     every entry that depends on it and can never bring back one rendered before the last bump. It
-    is dated a second back so that the render that found it missing may still be stored.
+    is dated a second back, or to before the render that found it missing if that took longer (a
+    first render on a busy machine), so that this render may still be stored.
     """
     current = read_versions(tags)
+    seed = time.time_ns() - SEED_BACKDATE_NS
+    if render_started is not None:
+        seed = min(seed, render_started - 1)
     for tag in [tag for tag, version in current.items() if not version]:
-        cache.add(VERSION_PREFIX + tag, time.time_ns() - SEED_BACKDATE_NS, timeout=None)
+        cache.add(VERSION_PREFIX + tag, seed, timeout=None)
     if 0 in current.values():
         current = read_versions(tags)
     known_versions.remember(current)
@@ -188,7 +198,7 @@ def entry_key(request):
     number = request.GET.get(PAGE_NUMBER, "")
     if number and not CANONICAL_PAGE_NUMBER.fullmatch(number):  # answered with a redirect, never stored
         return None
-    filters = "&".join(f"{key}={request.GET[key]}" for key in sorted(set(request.GET) - {PAGE_NUMBER}))
+    filters = urlencode(sorted((key, request.GET[key]) for key in set(request.GET) - {PAGE_NUMBER}))
     return f"{ENTRY_PREFIX}{request.scheme}://{request.get_host()}:{request.path}:{number}" + (f"?{filters}" if filters else "")
 
 
@@ -267,7 +277,7 @@ class PageCacheMiddleware:
             until = getattr(request, "page_cache_expires_at", None)
             seconds = min(settings.PAGE_CACHE_SECONDS, seconds_until(until) if until is not None else settings.PAGE_CACHE_SECONDS)
             add_cache_control(response, seconds_until(until))
-            current = stored_versions(tags)
+            current = stored_versions(tags, render_started=started)
             if seconds > 0 and all(0 < version < started for version in current.values()):  # 0: the shared cache is down
                 entry = self.entry(response, current, seconds, until)
                 cache.set(key, entry, seconds)

@@ -9,7 +9,6 @@ class JobFairsConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.signals import page_published
 
         from columns import listings
         from columns.models import SeriesPage
@@ -17,19 +16,19 @@ class JobFairsConfig(AppConfig):
         from core.page_cache import register_filter_keys
 
         from .boundaries import bump_crossed_boundaries
+        from .cache_rules import bump_fair_of_moment, bump_fairs_of_employer
         from .demo import load_fairs
         from .filters import FILTER_KEYS
-        from .models import FAIR_SERIES, JobFairPage, PositionMoment
-        from .publishing import bump_fair_of_moment, make_replay_public
+        from .models import FAIR_SERIES, Employer, JobFairPage, PositionMoment
         from .roles import grant_job_fair_permissions
 
         # Series take fairs too (only 招聘直播 in fact: JobFairPage.can_exist_under); said here, as
         # columns knows no app above it. Before Wagtail first reads and keeps the list.
         SeriesPage.subpage_types = [*SeriesPage.subpage_types, "jobfairs.JobFairPage"]
-        page_published.connect(make_replay_public, sender=JobFairPage)
         listings.register(JobFairPage, only_in_series=[FAIR_SERIES])
         post_save.connect(bump_fair_of_moment, sender=PositionMoment)
         post_delete.connect(bump_fair_of_moment, sender=PositionMoment)
+        post_save.connect(bump_fairs_of_employer, sender=Employer)
         register_filter_keys(*FILTER_KEYS)
         grant_job_fair_permissions()
         scheduler.register("fair_boundaries", bump_crossed_boundaries)

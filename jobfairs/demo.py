@@ -96,7 +96,9 @@ def mark_positions(fair, entry):
     spans = [position.get("replay_span") for position in entry["position"]]
     for position, span in zip(fair.positions.order_by("sort_order"), spans):
         if span:
-            PositionMoment.objects.get_or_create(position=position, defaults={"start": span[0], "end": span[1]})
+            PositionMoment.objects.get_or_create(
+                position=position, defaults={"replay_id": fair.replay_id, "start": span[0], "end": span[1]}
+            )
 
 
 def give_replay(fair, recording, entry):

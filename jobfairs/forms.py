@@ -93,8 +93,9 @@ class JobFairPageForm(CheckedPageForm):
         if hits:
             self.add_error(None, _("含有敏感词，不能提交：%s。请修改后再提交。") % "；".join(hit.describe() for hit in hits))
         banned = find_banned_words(texts)
-        decided_or_asked = (values.get("override_reason") or "").strip() or (values.get("override_request") or "").strip()
-        if banned and not decided_or_asked:
+        decided = (values.get("override_reason") or "").strip()
+        asked = (values.get("override_request") or "").strip() and "action-publish" not in self.data  # 终审 decides in review
+        if banned and not (decided or asked):
             self.add_error(
                 None,
                 _(

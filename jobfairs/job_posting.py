@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 EMPLOYMENT_TYPES = {"full_time": "FULL_TIME", "part_time": "PART_TIME", "temporary": "TEMPORARY", "intern": "INTERN"}
-PAY_UNITS = {"month": "MONTH", "day": "DAY", "hour": "HOUR", "piece": "PIECE"}
+PAY_UNITS = {"month": "MONTH", "day": "DAY", "hour": "HOUR"}
 JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
@@ -49,7 +49,12 @@ def job_posting(position, fair, page_url, fair_url, logo_url=None):
                 "addressCountry": "CN",
             },
         },
-        "baseSalary": {
+        "totalJobOpenings": position.headcount,
+        "url": page_url,
+        "sameAs": fair_url,
+    }
+    if position.pay_unit in PAY_UNITS:  # a piece rate has no unit schema.org knows: no baseSalary
+        data["baseSalary"] = {
             "@type": "MonetaryAmount",
             "currency": "CNY",
             "value": {
@@ -58,11 +63,7 @@ def job_posting(position, fair, page_url, fair_url, logo_url=None):
                 "maxValue": position.pay_max,
                 "unitText": PAY_UNITS[position.pay_unit],
             },
-        },
-        "totalJobOpenings": position.headcount,
-        "url": page_url,
-        "sameAs": fair_url,
-    }
+        }
     if position.benefits:
         data["jobBenefits"] = position.benefits
     if position.working_hours:

@@ -22,6 +22,7 @@ from wagtail.search import index
 from columns.models.pages import ListedPage, ReadablePageManager
 from columns.models.word_lists import WordListEntry
 from core.page_cache import accept_filters, depends_on, expires_at
+from media_center.chapters import MAX_TITLE as MAX_CHAPTER_TITLE
 from media_center.chapters import Chapter, chapters_vtt
 from media_center.choosers import video_chooser_viewset
 
@@ -271,6 +272,12 @@ class JobFairPage(RoutablePageMixin, ListedPage):
     def listing_text(self):
         return self.intro
 
+    def shown_video_ids(self):
+        return {self.replay_id} if self.replay_id else set()
+
+    def listing_dependencies(self):
+        return (f"video:{self.replay_id}",) if self.replay_id else ()
+
     def byline(self):
         return self.organiser
 
@@ -335,41 +342,52 @@ class JobFairPage(RoutablePageMixin, ListedPage):
             expires_at(request, boundary.timestamp())
         return super().serve(request, *args, **kwargs)
 
-    def positions_in_order(self):
-        """The positions in order with their number (their address: positions/<n>/), employers read with them."""
-        positions = list(self.positions.select_related("employer", "employer__logo", "moment"))
+    def positions_in_order(self, with_clips=False):
+        """The positions in order with their number (their address: positions/<n>/), employers read with
+        them, and `timed`: where this replay presents each (times marked on an earlier replay do not count)."""
+        related = ["employer", "employer__logo", "moment__clip" if with_clips else "moment"]
+        positions = list(self.positions.select_related(*related))
         base = self.url or ""
         for number, position in enumerate(positions, start=1):
             position.number = number
             position.page_url = f"{base}{POSITIONS_PATH}{number}/"  # a reverse per position cost a fifth of the render
+            moment = moment_of(position)
+            position.timed = moment if moment is not None and moment.replay_id == self.replay_id else None
         return positions
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["state"] = self.state()
+        context["live_rooms"] = self.live_rooms.all()
+        return context
+
+    @path("")
+    def fair_index(self, request):
+        """The fair with its positions, filtered by the query string, and the replay's chapters."""
         positions = self.positions_in_order()
         filters = fair_filters(positions, Position.Education.choices)
         picked, known = chosen(filters, request.GET)
         if known:
             accept_filters(request, *(fair_filter.key for fair_filter in filters))
-        context["state"] = self.state()
-        context["filters"] = filters
-        context["picked"] = picked
-        context["all_positions"] = positions
-        context["positions"] = apply(filters, picked, positions)
-        context["live_rooms"] = self.live_rooms.all()
         chapters = self.position_chapters(positions)
-        context["chapters"] = chapters
-        context["chapters_url"] = self.url + self.reverse_subpage("replay_chapters") if chapters else None
-        context["seek_at"] = {position.pk: position.moment.start for position in positions if moment_of(position)}
-        return context
+        return self.render(
+            request,
+            context_overrides={
+                "filters": filters,
+                "picked": picked,
+                "all_positions": positions,
+                "positions": apply(filters, picked, positions),
+                "chapters": chapters,
+                "chapters_url": self.url + self.reverse_subpage("replay_chapters") if chapters else None,
+                "seek_at": {position.pk: position.timed.start for position in positions if position.timed},
+            },
+        )
 
     @staticmethod
     def position_chapters(positions):
         """The replay's chapters: one per position video staff marked, in the order they are presented."""
-        timed = sorted((position for position in positions if moment_of(position)), key=lambda p: p.moment.start)
-        return [
-            Chapter(p.moment.start, p.moment.end, f"{p.employer.name if p.employer else ''} {p.job_title}".strip()) for p in timed
-        ]
+        timed = sorted((position for position in positions if position.timed), key=lambda position: position.timed.start)
+        return [Chapter(p.timed.start, p.timed.end, chapter_title(p)) for p in timed]
 
     @path("chapters/")
     def replay_chapters(self, request):
@@ -377,6 +395,9 @@ class JobFairPage(RoutablePageMixin, ListedPage):
         if not chapters:
             raise Http404(gettext("回放还没有岗位章节。"))
         return HttpResponse(chapters_vtt(chapters), content_type="text/vtt; charset=utf-8")
+
+    def is_complete(self, position):
+        return all(getattr(position, name) not in (None, "") for name in self.position_required_fields)
 
     @path(f"{POSITIONS_PATH}<int:number>/")
     def position_page(self, request, number):
@@ -387,9 +408,11 @@ class JobFairPage(RoutablePageMixin, ListedPage):
         open_now = is_open(position)
         if open_now:  # the JobPosting markup goes at the end of its last valid day
             expires_at(request, closes_at(position).timestamp())
-        page_url = request.build_absolute_uri()
-        logo = position.employer.logo.get_rendition("max-200x200").full_url if position.employer.logo else None
-        posting = job_posting(position, self, page_url, self.full_url, logo) if open_now else None
+        posting = None
+        if open_now and self.is_complete(position):  # a position approved half filled in gets no markup
+            logo = position.employer.logo
+            logo_url = logo.get_rendition("max-200x200").full_url if logo else None
+            posting = job_posting(position, self, f"{self.full_url}{POSITIONS_PATH}{number}/", self.full_url, logo_url)
         return self.render(
             request,
             template="jobfairs/position_page.html",
@@ -403,6 +426,12 @@ class JobFairPage(RoutablePageMixin, ListedPage):
             template="jobfairs/printable_list.html",
             context_overrides={"positions": self.positions_in_order(), "fair_url": self.full_url},
         )
+
+
+def chapter_title(position):
+    """Employer and position, on one line as a WebVTT cue must be."""
+    title = f"{position.employer.name if position.employer else ''} {position.job_title}"
+    return " ".join(title.split())[:MAX_CHAPTER_TITLE]
 
 
 class LiveRoom(Orderable):
@@ -548,6 +577,13 @@ class PositionMoment(models.Model):
     """
 
     position = models.OneToOneField(Position, verbose_name=_("岗位"), on_delete=models.CASCADE, related_name="moment")
+    replay = models.ForeignKey(
+        "media_center.Video",
+        verbose_name=_("回放视频"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("时间标在这个回放上：招聘会换了回放，旧的时间不再算数"),
+    )
     start = models.FloatField(_("起点（秒）"))
     end = models.FloatField(_("终点（秒）"))
     set_by = models.ForeignKey(

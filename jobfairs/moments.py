@@ -32,14 +32,17 @@ def read_span(start_text, end_text, duration):
     return round(start, 2), round(min(end, duration or end), 2)
 
 
-def save_moments(positions, posted, duration, user):
-    """Each position's span from `posted` ({pk: (start text, end text)}): all saved, or none with the
-    messages naming each position; a position left empty loses its span."""
+def save_moments(positions, posted, replay, user):
+    """Each posted position's span on `replay` from `posted` ({pk: (start text, end text)}): all saved,
+    or none with the messages naming each position. A position left empty loses its span; a position
+    not posted at all is left as it is (someone else may be marking it)."""
     errors, spans = [], {}
     for number, position in enumerate(positions, start=1):
-        start_text, end_text = posted.get(position.pk, ("", ""))
+        if position.pk not in posted:
+            continue
+        start_text, end_text = posted[position.pk]
         try:
-            spans[position.pk] = read_span(start_text, end_text, duration)
+            spans[position.pk] = read_span(start_text, end_text, replay.duration)
         except ValidationError as error:
             errors.append(
                 _("第%(number)d个岗位（%(title)s）：%(error)s")
@@ -49,15 +52,19 @@ def save_moments(positions, posted, duration, user):
         raise ValidationError(errors)
     with transaction.atomic():
         for position in positions:
+            if position.pk not in spans:
+                continue
             span = spans[position.pk]
             if span is None:
                 PositionMoment.objects.filter(position=position).delete()
                 continue
-            moment, created = PositionMoment.objects.get_or_create(
-                position=position, defaults={"start": span[0], "end": span[1], "set_by": user}
-            )
-            if not created and (moment.start, moment.end) != span:
-                moment.start, moment.end, moment.set_by = *span, user
+            moment = PositionMoment.objects.filter(position=position).first()
+            if moment is None:
+                PositionMoment.objects.create(position=position, replay=replay, start=span[0], end=span[1], set_by=user)
+            elif (moment.replay_id, moment.start, moment.end) != (replay.pk, *span):
+                if moment.replay_id != replay.pk:  # a clip of the earlier replay is not this position's any more
+                    moment.clip = None
+                moment.replay, moment.start, moment.end, moment.set_by = replay, *span, user
                 moment.save()
 
 

@@ -73,10 +73,20 @@ class OverrideView(generic.WagtailAdminTemplateMixin, TemplateView):
             "in_review": self.fair.workflow_in_progress,
         }
 
+    def may_decide(self):
+        """At the last step, by someone who may pass it (not an author, nobody who passed an earlier step)."""
+        task_state = self.fair.current_workflow_task_state
+        if task_state is None:
+            return False
+        task = task_state.task.specific
+        return task.is_last_step(self.fair) and getattr(task, "may_approve", lambda *_: False)(task_state, self.request.user)
+
     def post(self, request, pk):
-        if not self.fair.workflow_in_progress:
-            messages.error(request, _("这场招聘会不在审核中，无需放行。"))
-            return redirect("wagtailadmin_home")
+        if not self.may_decide():
+            messages.error(
+                request, _("只有本轮终审步骤的审核人可以决定放行：招聘会须已通过前面的审核步骤，且您不是作者或前面步骤的审核人。")
+            )
+            return redirect("jobfair_overrides:decide", pk=self.fair.pk)
         reason = " ".join(request.POST.get("reason", "").split())[:MAX_REASON]
         waiting = {number: position for number, position, _hits in self.revision.as_object().positions_awaiting_override()}
         number = int(request.POST["number"]) if request.POST.get("number", "").isdigit() else None

@@ -13,22 +13,24 @@ from wagtail.admin.views import generic
 from media_center.admin_views import progress_text
 from media_center.models import Video
 
-from .models import JobFairPage, moment_of
+from .models import JobFairPage
 from .moments import make_position_clip, needs_clip, save_moments
 
 MOMENTS_PERMISSION = "jobfairs.change_positionmoment"
 
 
-class ReplayStaffOnly:
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(MOMENTS_PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+def check_replay_staff(user):
+    if not user.has_perm(MOMENTS_PERMISSION):
+        raise PermissionDenied
 
 
-class FairReplayIndexView(ReplayStaffOnly, generic.WagtailAdminTemplateMixin, TemplateView):
+class FairReplayIndexView(generic.WagtailAdminTemplateMixin, TemplateView):
     template_name = "jobfairs/admin/replay_index.html"
     header_icon = "media"
+
+    def dispatch(self, request, *args, **kwargs):
+        check_replay_staff(request.user)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
         return _("招聘会回放")
@@ -43,13 +45,14 @@ class FairReplayIndexView(ReplayStaffOnly, generic.WagtailAdminTemplateMixin, Te
         return {**super().get_context_data(**kwargs), "fairs": fairs}
 
 
-class FairReplayView(ReplayStaffOnly, generic.WagtailAdminTemplateMixin, TemplateView):
+class FairReplayView(generic.WagtailAdminTemplateMixin, TemplateView):
     """The replay's player, and a row per position with 「设为起点」「设为终点」 and its clip."""
 
     template_name = "jobfairs/admin/replay_positions.html"
     header_icon = "media"
 
     def dispatch(self, request, *args, **kwargs):
+        check_replay_staff(request.user)  # before anything of the fair is looked up
         self.fair = get_object_or_404(JobFairPage.objects.select_related("replay"), pk=kwargs["pk"])
         if self.fair.replay is None:
             messages.error(request, _("“%s”还没有回放视频。") % self.fair.title)
@@ -67,9 +70,8 @@ class FairReplayView(ReplayStaffOnly, generic.WagtailAdminTemplateMixin, Templat
         return self.breadcrumbs_items + [index, {"url": "", "label": self.fair.title}]
 
     def positions(self):
-        positions = self.fair.positions_in_order()
+        positions = self.fair.positions_in_order(with_clips=True)
         for position in positions:
-            position.timed = moment_of(position)
             position.shown = (position.timed.start, position.timed.end) if position.timed else ("", "")
             clip = position.timed.clip if position.timed else None
             position.clip_progress = progress_text(clip) if clip else ""
@@ -99,16 +101,17 @@ class FairReplayView(ReplayStaffOnly, generic.WagtailAdminTemplateMixin, Templat
         if "clip" in request.POST or "all_clips" in request.POST:
             return self.make_clips(request, positions)
         posted = {
-            position.pk: (request.POST.get(f"start-{position.pk}", ""), request.POST.get(f"end-{position.pk}", ""))
+            position.pk: (request.POST[f"start-{position.pk}"], request.POST.get(f"end-{position.pk}", ""))
             for position in positions
+            if f"start-{position.pk}" in request.POST
         }
         try:
-            save_moments(positions, posted, self.fair.replay.duration, request.user)
+            save_moments(positions, posted, self.fair.replay, request.user)
         except ValidationError as error:
             for text in error.messages:
                 messages.error(request, text)
             for position in positions:  # what staff marked stays on screen
-                position.shown = posted[position.pk]
+                position.shown = posted.get(position.pk, position.shown)
             return self.render_to_response(self.get_context_data(positions=positions))
         messages.success(request, _("已保存岗位讲解时段：回放的章节已更新，无需重新审核。"))
         return redirect("jobfair_replays:positions", pk=self.fair.pk)

@@ -13,7 +13,7 @@ from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
 from core.fields import StreamField
-from core.page_cache import depends_on, expires_at, page_tag
+from core.page_cache import also_depends_on, depends_on, expires_at, page_tag
 from core.pagination import paginate
 from core.visibility import ReadablePageQuerySet, restricted_paths
 
@@ -63,6 +63,10 @@ class CachedPage:
 
     def breadcrumb(self):
         return breadcrumb(self.path)
+
+
+def depends_on_items(request, pages):
+    also_depends_on(request, *(tag for page in pages for tag in page.listing_dependencies()))
 
 
 class FixedStructurePage(CachedPage, Page):
@@ -179,6 +183,7 @@ class ColumnPage(FixedStructurePage):
         context = super().get_context(request, *args, **kwargs)
         context["series_list"] = series_of(self)
         context["articles"] = paginate(request, listing(self.series_slugs(), Q(column=self)), page_tag(self))
+        depends_on_items(request, context["articles"].object_list)
         return context
 
     def series_slugs(self):
@@ -202,6 +207,7 @@ class SeriesPage(FixedStructurePage):
                 expires_at(request, when.timestamp())
         shown_above = ~Q(pk__in=[page.pk for page in pinned])
         context["articles"] = paginate(request, listing([self.slug], Q(series=self) & shown_above), page_tag(self))
+        depends_on_items(request, [*pinned, *context["articles"].object_list])
         return context
 
 
@@ -273,6 +279,14 @@ class ListedPage(CachedPage, Page):
     def pinned_in(cls, series):
         """Pages of this type shown above the series' newest-first listing, and left out of it."""
         return []
+
+    def shown_video_ids(self):
+        """The videos this page plays: public when it is published where anyone may read it, private again under a restriction."""
+        return set()
+
+    def listing_dependencies(self):
+        """Cache tags a list showing this page depends on besides the pages' own (a fair's replay: 回放 or 已结束)."""
+        return ()
 
     def changes_at(self):
         """When what this page shows changes by itself (a countdown ends), or None: no cached copy outlives it."""
@@ -374,6 +388,9 @@ class ArticlePage(ListedPage):
                 errors["source"] = _("转载文章必须注明来源媒体或单位。")
             if errors:
                 raise ValidationError(errors)
+
+    def shown_video_ids(self):
+        return {block.value["video"].pk for block in self.body if block.block_type == "video" and block.value["video"]}
 
     @property
     def has_video(self):

@@ -21,8 +21,12 @@
         item.textContent = "距开播还有" + left(ms);
       } else if (!reloading) {
         reloading = true;
-        item.textContent = "直播即将开始…";
-        window.setTimeout(function () { window.location.reload(); }, 1500);
+        // Once per start: a phone whose clock runs ahead of the server's would otherwise reload forever.
+        var key = "countdown-reloaded:" + location.pathname + ":" + item.getAttribute("data-countdown");
+        var reloadedBefore = false;
+        try { reloadedBefore = sessionStorage.getItem(key) === "1"; sessionStorage.setItem(key, "1"); } catch (error) {}
+        item.textContent = reloadedBefore ? "直播即将开始，请稍后刷新页面" : "直播即将开始…";
+        if (!reloadedBefore) window.setTimeout(function () { window.location.reload(); }, 1500);
       }
     });
   }

@@ -33,7 +33,7 @@ def replayed_fair(site_after_flush, tmp_path, isolated_video_storage):
     start = timezone.now() - timedelta(days=1)
     fair = JobFairPageFactory(start_at=start, end_at=start + timedelta(hours=2), positions=positions(), replay=video)
     for position, (begin, end) in zip(fair.positions.order_by("sort_order"), [(1.0, 3.0), (5.0, 7.5)]):
-        PositionMoment.objects.create(position=position, start=begin, end=end)
+        PositionMoment.objects.create(position=position, replay=video, start=begin, end=end)
     return fair
 
 

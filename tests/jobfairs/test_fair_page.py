@@ -108,3 +108,38 @@ def test_a_live_fair_is_cached_only_until_its_end(client):
         assert client.get(fair.url)["X-Page-Cache"] == "hit"
     with time_machine.travel(fair.end_at + timedelta(seconds=1)):
         assert "已结束" in client.get(fair.url).content.decode()
+
+
+def test_restricting_a_published_fair_takes_its_replay_back(ready_video, django_capture_on_commit_callbacks):
+    from wagtail.models import PageViewRestriction
+
+    fair = fair_at(-300, replay=ready_video)
+    ready_video.refresh_from_db()
+    assert ready_video.is_public
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=fair, restriction_type=PageViewRestriction.LOGIN)
+    ready_video.refresh_from_db()
+    assert not ready_video.is_public
+
+
+def test_a_replay_a_readable_article_also_shows_stays_public_when_the_fair_is_restricted(
+    ready_video, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    from tests.factories import ArticlePageFactory
+
+    fair = fair_at(-300, replay=ready_video)
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticlePageFactory(body=[("video", {"video": ready_video, "caption": ""})])
+        PageViewRestriction.objects.create(page=fair, restriction_type=PageViewRestriction.PASSWORD, password="s3cret")
+    ready_video.refresh_from_db()
+    assert ready_video.is_public
+
+
+def test_a_fair_published_without_passing_review_is_marked_in_its_history(superuser):
+    from wagtail.models import PageLogEntry
+
+    fair = JobFairPageFactory(live=False)
+    fair.save_revision(user=superuser).publish(user=superuser)
+    assert PageLogEntry.objects.filter(page=fair, action="columns.publish_unreviewed").exists()

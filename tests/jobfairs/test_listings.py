@@ -178,3 +178,16 @@ def test_the_fair_item_shows_its_state(client, fair_series):
     past_fair(1)
     response = client.get(fair_series.get_parent().url)
     assert '<span class="fair-badge">已结束</span>' in response.text
+
+
+def test_a_listed_fair_shows_its_replay_once_the_video_is_watchable(client, fair_series):
+    from tests.media_center.factories import VideoFactory
+
+    video = VideoFactory(title="还在转码的回放")
+    fair = past_fair(1, replay=video)
+    column = fair_series.get_parent()
+    assert '<span class="fair-badge">已结束</span>' in client.get(column.url).text
+    video.status, video.is_public, video.playable = "ready", True, True
+    video.save()
+    assert '<span class="fair-badge">回放</span>' in client.get(column.url).text
+    assert fair.title in client.get(column.url).text

@@ -44,9 +44,7 @@ def test_with_a_request_the_blocked_fair_goes_to_review(requested):
 
 
 def test_the_earlier_steps_pass_and_the_last_waits_for_the_decision(requested, reviewers):
-    reviewers["初审"].approve(requested)
-    reviewers["复审"].approve(requested)
-    assert step_of(requested) == "终审"
+    at_final_review(requested, reviewers)
     reviewers["终审"].approve(requested)
     assert step_of(requested) == "终审"  # refused: the request is not decided
     requested.refresh_from_db()
@@ -54,8 +52,7 @@ def test_the_earlier_steps_pass_and_the_last_waits_for_the_decision(requested, r
 
 
 def test_final_review_without_page_permissions_decides_and_the_reason_is_published(requested, reviewers):
-    reviewers["初审"].approve(requested)
-    reviewers["复审"].approve(requested)
+    at_final_review(requested, reviewers)
     final = reviewers["终审"]
     assert "矿山专场招聘会" in final.client.get("/admin/").text  # the dashboard panel
     page = final.client.get(f"/admin/fair-overrides/{requested.pk}/").text
@@ -69,10 +66,39 @@ def test_final_review_without_page_permissions_decides_and_the_reason_is_publish
     assert position.override_reason == REASON and position.override_by == final.user
 
 
+def at_final_review(fair, reviewers):
+    reviewers["初审"].approve(fair)
+    reviewers["复审"].approve(fair)
+    assert step_of(fair) == "终审"
+
+
 def test_a_decision_needs_a_reason(requested, reviewers):
-    response = decide(reviewers["终审"], requested, reason="   ")
-    assert response.status_code == 302
+    at_final_review(requested, reviewers)
+    decide(reviewers["终审"], requested, reason="   ")
     assert requested.get_latest_revision_as_object().positions.first().override_reason == ""
+
+
+def test_final_review_cannot_decide_before_the_earlier_steps_pass(requested, reviewers):
+    assert "须已通过前面的审核步骤" in reviewers["终审"].client.get(f"/admin/fair-overrides/{requested.pk}/").text
+    decide(reviewers["终审"], requested)
+    assert requested.get_latest_revision_as_object().positions.first().override_reason == ""
+
+
+def test_a_final_reviewer_who_passed_an_earlier_step_cannot_decide(requested, make_staff):
+    both = FairEditor(Client(), make_staff("liang-bu", roles=["复审", "终审"]))
+    FairEditor(Client(), make_staff("kuang-chushen2", roles=["初审"])).approve(requested)
+    both.approve(requested)
+    assert step_of(requested) == "终审"
+    decide(both, requested)
+    assert requested.get_latest_revision_as_object().positions.first().override_reason == ""
+
+
+def test_an_administrator_cannot_publish_a_request_without_the_decision(fair_series, superuser):
+    admin = FairEditor(Client(), superuser)
+    position = complete_position(requirements="井下作业，限男性。", override_request=REQUEST)
+    response = admin.add_fair(fair_series, action="publish", positions=[position], title="直接发布的矿山专场")
+    assert response.status_code == 200 and "招聘禁用词「限男」" in response.text
+    assert not JobFairPage.objects.filter(title="直接发布的矿山专场", live=True).exists()
 
 
 def test_nobody_but_final_review_may_decide(requested, reviewers, fair_staff):

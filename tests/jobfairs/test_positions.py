@@ -164,3 +164,33 @@ def test_the_printable_list_has_every_position_and_a_qr_code_to_the_fair(client,
         assert text in html
     assert "<svg" in html and "print_list.css" in html
     assert html.count("<tr>") == 4  # the head and three positions
+
+
+def test_a_piece_rate_position_has_no_base_salary_in_its_job_posting(client, fair):
+    posting = job_posting(client.get(f"{fair.url}positions/3/").text)
+    assert posting["title"] == "叉车司机" and "baseSalary" not in posting
+
+
+def test_a_position_approved_half_filled_in_shows_without_a_job_posting(client, fair):
+    fair.positions.filter(job_title="数控车床操作工").update(employer=None, pay_unit="")
+    response = client.get(f"{fair.url}positions/1/")
+    assert response.status_code == 200 and job_posting(response.text) is None
+
+
+def test_the_job_posting_url_is_the_positions_own_address_whatever_the_query(client, fair):
+    posting = job_posting(client.get(f"{fair.url}positions/1/", {"district": "淮阴区"}).text)
+    assert posting["url"] == f"http://localhost{fair.url}positions/1/"
+
+
+def test_an_employers_edit_shows_on_the_cached_fair(client, fair, django_capture_on_commit_callbacks):
+    client.get(fair.url)
+    employer = fair.positions.get(job_title="数控车床操作工").employer
+    with django_capture_on_commit_callbacks(execute=True):
+        employer.name = "淮安精工智能装备有限公司"
+        employer.save()
+    assert "淮安精工智能装备有限公司" in client.get(fair.url).text
+
+
+def test_a_position_page_is_not_stored_under_a_filter(client, fair):
+    client.get(f"{fair.url}positions/1/", {"district": "淮阴区"})
+    assert "X-Page-Cache" not in client.get(f"{fair.url}positions/1/", {"district": "淮阴区"})

@@ -157,3 +157,21 @@ def test_a_span_too_short_for_a_clip_is_refused_with_the_reason(video_staff, fai
     response = video_staff.post(page_of(fair), {"all_clips": "1"}, follow=True)
     assert "至少要 3 秒" in response.text
     assert not Video.objects.filter(kind=Video.Kind.CLIP).exists()
+
+
+def test_a_save_leaves_the_positions_it_did_not_post_as_they_were(video_staff, fair):
+    video_staff.post(page_of(fair), marks(fair, ("10", "70"), ("100", "160")))
+    second = fair.positions.order_by("sort_order")[1]
+    video_staff.post(page_of(fair), {f"start-{second.pk}": "200", f"end-{second.pk}": "260"})
+    saved = {moment.position.job_title: (moment.start, moment.end) for moment in PositionMoment.objects.all()}
+    assert saved == {"数控车床操作工": (10.0, 70.0), "叉车司机": (200.0, 260.0)}
+
+
+def test_times_marked_on_an_earlier_replay_are_no_chapters_of_a_new_one(video_staff, client, fair):
+    video_staff.post(page_of(fair), marks(fair, ("10", "70")))
+    fair.replay = VideoFactory(ready=True, duration=900.0, is_public=True)
+    fair.save_revision().publish()
+    client.logout()
+    html = client.get(fair.url).text
+    assert 'class="chapters"' not in html and "看讲解" not in html
+    assert client.get(f"{fair.url}chapters/").status_code == 404
