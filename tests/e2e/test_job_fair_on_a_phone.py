@@ -79,8 +79,9 @@ def test_tapping_a_position_seeks_the_replay_to_where_it_is_presented(new_page, 
     page.wait_for_function("Math.abs(document.querySelector('video').currentTime - 1) < 1")
 
 
-def test_filters_work_without_javascript(browser, live_server, replayed_fair, screenshot):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", java_script_enabled=False)
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
+def test_filters_narrow_the_positions(browser, live_server, replayed_fair, screenshot, javascript):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", java_script_enabled=javascript)
     try:
         page = context.new_page()
         page.goto(live_server.url + replayed_fair.url)
@@ -90,7 +91,7 @@ def test_filters_work_without_javascript(browser, live_server, replayed_fair, sc
         titles = page.locator(".position-item .position-title").all_inner_texts()
         assert titles == ["叉车司机", "仓库分拣员"]
         assert "符合条件的岗位：2个" in page.locator(".filter-count").inner_text()
-        screenshot(page, "fair-filtered-phone")
+        screenshot(page, f"fair-filtered-phone-{'js' if javascript else 'no-js'}")
         page.get_by_role("link", name="清除筛选").click()
         assert page.locator(".position-item").count() == 3
     finally:
