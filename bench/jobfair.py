@@ -20,9 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+
+from scratch import database
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -182,24 +183,10 @@ def measure():
 # --- the parent: one database per engine ------------------------------------------------------------
 
 
-@contextmanager
-def database(engine, folder):
-    if engine == "sqlite":
-        yield f"sqlite:///{folder / 'bench.sqlite3'}"
-        return
-    name = f"umc_bench_fair_{os.getpid()}"
-    admin = ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c"]
-    subprocess.run([*admin, f"CREATE DATABASE {name}"], check=True)
-    try:
-        yield f"postgres://postgres@127.0.0.1:5432/{name}"
-    finally:
-        subprocess.run([*admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
-
-
 def run_database(engine, lines):
     folder = Path(tempfile.mkdtemp(prefix=f"umc-bench-fair-{engine}-"))
     try:
-        with database(engine, folder) as url:
+        with database(engine, folder, prefix="umc_bench_fair") as url:
             env = {
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": "cms.settings.production",

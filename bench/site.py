@@ -32,6 +32,8 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+from scratch import database
+
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -265,20 +267,6 @@ def manage(env, *args):
 
 def child(env, *args):
     return subprocess.run([PYTHON, __file__, *args], cwd=REPO, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
-
-
-@contextmanager
-def database(engine, folder):
-    if engine == "sqlite":
-        yield f"sqlite:///{folder / 'bench.sqlite3'}"
-        return
-    name = f"umc_bench_{os.getpid()}"
-    admin = ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c"]
-    subprocess.run([*admin, f"CREATE DATABASE {name}"], check=True)
-    try:
-        yield f"postgres://postgres@127.0.0.1:5432/{name}"
-    finally:
-        subprocess.run([*admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
 
 
 @contextmanager

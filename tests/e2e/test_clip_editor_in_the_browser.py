@@ -6,10 +6,9 @@ from django.urls import reverse
 from columns.roles import assign_roles
 from media_center.ingest import ingest_file
 from media_center.models import Video
+from tests.e2e.admin_session import PASSWORD, sign_in
 from tests.factories import UserFactory
 from tests.media import generate_video
-
-PASSWORD = "pass-for-tests"
 
 
 @pytest.fixture
@@ -29,11 +28,7 @@ def recording(tmp_path, isolated_video_storage, site_after_flush):
 
 def test_marking_a_span_with_the_player_makes_a_clip_that_plays(new_page, live_server, video_staff, recording, screenshot):
     page = new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "shipin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in(page, live_server.url, "shipin")
 
     page.goto(live_server.url + reverse("media_center_videos:clip", args=(recording.pk,)))
     player = page.locator(".player video")

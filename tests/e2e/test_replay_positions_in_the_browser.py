@@ -9,11 +9,10 @@ from columns.roles import assign_roles
 from jobfairs.models import PositionMoment
 from media_center.ingest import ingest_file
 from media_center.models import Video
+from tests.e2e.admin_session import PASSWORD, sign_in
 from tests.factories import UserFactory
 from tests.jobfairs.factories import JobFairPageFactory, complete_position
 from tests.media import generate_video
-
-PASSWORD = "pass-for-tests"
 
 
 @pytest.fixture
@@ -30,11 +29,7 @@ def test_marking_a_position_on_the_replay_with_the_players_buttons(new_page, liv
     user = UserFactory(username="shipin", password=PASSWORD)
     assign_roles(user, ["视频"])
     page = new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "shipin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in(page, live_server.url, "shipin")
 
     page.get_by_role("link", name="招聘会回放").first.click()
     page.get_by_role("link", name=fair.title).click()

@@ -5,10 +5,9 @@ import pytest
 from columns.roles import assign_roles
 from media_center import storage
 from media_center.models import Video, VideoUpload
+from tests.e2e.admin_session import PASSWORD, sign_in
 from tests.factories import UserFactory
 from tests.media import generate_video
-
-PASSWORD = "pass-for-tests"
 
 
 @pytest.fixture
@@ -20,11 +19,7 @@ def video_staff(site_after_flush):
 
 def logged_in_page(new_page, live_server):
     page = new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "shipin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in(page, live_server.url, "shipin")
     return page
 
 
