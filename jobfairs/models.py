@@ -252,6 +252,16 @@ class JobFairPage(RoutablePageMixin, ListedPage):
         """Only in the 招聘直播 series: creating and moving elsewhere are not offered."""
         return super().can_exist_under(parent) and parent.slug == FAIR_SERIES
 
+    def save(self, *args, **kwargs):
+        """Positions and live rooms keep the order they were given in, made in code (the demo, an
+        import) as in the admin's panels: a position's number is its address, positions/<n>/, and
+        PostgreSQL, unlike SQLite, returns rows of equal (empty) sort order in any order."""
+        for children in (self.positions, self.live_rooms):
+            for place, child in enumerate(children.all()):
+                if child.sort_order is None:
+                    child.sort_order = place
+        return super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.start_at and self.end_at and self.end_at <= self.start_at:

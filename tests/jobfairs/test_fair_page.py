@@ -143,3 +143,10 @@ def test_a_fair_published_without_passing_review_is_marked_in_its_history(superu
     fair = JobFairPageFactory(live=False)
     fair.save_revision(user=superuser).publish(user=superuser)
     assert PageLogEntry.objects.filter(page=fair, action="columns.publish_unreviewed").exists()
+
+
+def test_positions_made_in_code_keep_the_order_they_were_given_in(db):
+    titles = ["钳工", "电焊工", "叉车司机", "仓库分拣员"]
+    fair = JobFairPageFactory(positions=[complete_position(job_title=title) for title in titles])
+    assert list(fair.positions.values_list("sort_order", "job_title")) == list(enumerate(titles))
+    assert list(fair.live_rooms.values_list("sort_order", flat=True)) == [0]
