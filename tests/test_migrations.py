@@ -48,10 +48,10 @@ SHELL = "import django; django.setup(); from django.db import connection; cursor
 def test_migrations_run_forward_and_back(scratch_database):
     manage(scratch_database, "migrate", "--noinput")
     manage(scratch_database, "migrate", "columns", "zero", "--noinput")  # and everything that depends on it
-    manage(scratch_database, "migrate", "--noinput")
-    assert "No changes detected" in manage(scratch_database, "makemigrations", "--check", "--dry-run")
+    manage(scratch_database, "migrate", "--noinput")  # (that the models match the migrations, `make lint` checks)
 
 
+@pytest.mark.once  # content types and rows moved through the ORM: the same on both engines
 def test_the_lease_moves_to_core_with_its_rows_and_content_type(scratch_database):
     manage(scratch_database, "migrate", "--noinput")
     manage(scratch_database, "migrate", "core", "zero", "--noinput")  # a database from before the move
