@@ -191,3 +191,26 @@ def test_a_listed_fair_shows_its_replay_once_the_video_is_watchable(client, fair
     video.save()
     assert '<span class="fair-badge">回放</span>' in client.get(column.url).text
     assert fair.title in client.get(column.url).text
+
+
+def test_the_fair_series_and_column_cost_the_same_queries_for_few_or_many_items(client, fair_series):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url):
+        client.get(url + "?nocache=1")
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url + "?nocache=1")
+        return len(captured)
+
+    from tests.media_center.factories import VideoFactory
+
+    urls = (fair_series.url, fair_series.get_parent().url, "/")
+    for days in range(4):
+        past_fair(days + 1, replay=VideoFactory(ready=True, is_public=True)), article(fair_series, days + 1)
+    JobFairPageFactory(start_at=NOW + timedelta(days=1), end_at=NOW + timedelta(days=1, hours=2))
+    few = [queries(url) for url in urls]
+    for days in range(12):
+        past_fair(days + 10, replay=VideoFactory(ready=True, is_public=True)), article(fair_series, days + 10)
+    JobFairPageFactory(start_at=NOW + timedelta(days=2), end_at=NOW + timedelta(days=2, hours=2))
+    assert [queries(url) for url in urls] == few
