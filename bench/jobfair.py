@@ -23,7 +23,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from scratch import database
+from scratch import database, production_env
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -187,17 +187,7 @@ def run_database(engine, lines):
     folder = Path(tempfile.mkdtemp(prefix=f"umc-bench-fair-{engine}-"))
     try:
         with database(engine, folder, prefix="umc_bench_fair") as url:
-            env = {
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-                "SECRET_KEY": "bench-only",
-                "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "SECURE_COOKIES": "0",
-                "DATABASE_URL": url,
-                "UMC_VAR_DIR": str(folder),
-            }
-            for name in ("S3_BUCKET", "REDIS_URL"):
-                env.pop(name, None)
+            env = production_env(url, folder)
             for command in (["migrate", "--noinput"], ["sync_taxonomy"], ["collectstatic", "--noinput"]):
                 subprocess.run([PYTHON, "manage.py", *command], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
             found = json.loads(

@@ -1,4 +1,5 @@
-"""What the benchmarks share: a scratch database of either engine, dropped afterwards.
+"""What the benchmarks share: a scratch database of either engine, dropped afterwards, and the
+environment that runs the production settings on it.
 
 Imported by the scripts beside it (`python bench/<script>.py` puts this folder first on the path);
 run by `make bench` on its own, it does nothing.
@@ -22,3 +23,19 @@ def database(engine, folder, prefix="umc_bench"):
         yield f"postgres://postgres@127.0.0.1:5432/{name}"
     finally:
         subprocess.run([*admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
+
+
+def production_env(url, folder, **settings):
+    """The environment for the production settings on database `url`, files in `folder`: no S3, no
+    Redis unless `settings` name one, secrets made up for the run."""
+    env = {name: value for name, value in os.environ.items() if name not in ("S3_BUCKET", "REDIS_URL")}
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": "bench-only",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_COOKIES": "0",
+        "DATABASE_URL": url,
+        "UMC_VAR_DIR": str(folder),
+        **settings,
+    }

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from scratch import database
+from scratch import database, production_env
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -344,18 +344,7 @@ def run_database(engine, lines):
     redis.Redis(host="127.0.0.1", db=REDIS_DB).flushdb()
     try:
         with database(engine, folder) as url:
-            env = {
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-                "SECRET_KEY": "bench-only",
-                "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "SECURE_COOKIES": "0",
-                "DATABASE_URL": url,
-                "DATABASE_CONN_MAX_AGE": "600",
-                "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-                "UMC_VAR_DIR": str(folder),
-            }
-            env.pop("S3_BUCKET", None)
+            env = production_env(url, folder, DATABASE_CONN_MAX_AGE="600", REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}")
             manage(env, "migrate", "--noinput")
             manage(env, "sync_taxonomy")
             manage(env, "collectstatic", "--noinput")
