@@ -2,11 +2,12 @@
 the 招聘禁用词 list its positions are checked against."""
 
 import functools
+import time
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
@@ -21,7 +22,7 @@ from wagtail.search import index
 
 from columns.models.pages import ListedPage, ReadablePageManager
 from columns.models.word_lists import WordListEntry
-from core.page_cache import accept_filters, depends_on, expires_at
+from core.page_cache import accept_filters, also_depends_on, depends_on, expires_at
 from media_center.chapters import MAX_TITLE as MAX_CHAPTER_TITLE
 from media_center.chapters import Chapter, chapters_vtt
 from media_center.choosers import video_chooser_viewset
@@ -30,10 +31,11 @@ from .credit_code import normalise_credit_code, validate_credit_code
 from .filters import apply, chosen, fair_filters
 from .forms import JobFairPageForm
 from .job_posting import closes_at, is_open, job_posting, json_ld
-from .state import fair_state, next_boundary
+from .state import FairState, fair_state, next_boundary
 
 POSITIONS_PATH = "positions/"  # a position's page: <fair>/positions/<n>/
 FAIR_SERIES = "zhaopin-zhibo"  # the only series job fairs are placed in (columns/taxonomy.toml)
+NOW_PRESENTING_SECONDS = 2  # how long readers' polls of <fair>/now/ share one answer
 
 
 @functools.cache
@@ -54,6 +56,11 @@ def moment_of(position):
         return position.moment
     except ObjectDoesNotExist:
         return None
+
+
+def shelf_tag(fair_id):
+    """What a press of 「正在讲解」 bumps in the page cache: the fair's now/ answer."""
+    return f"shelf:{fair_id}"
 
 
 def qr_svg(text):
@@ -399,6 +406,34 @@ class JobFairPage(RoutablePageMixin, ListedPage):
         timed = sorted((position for position in positions if position.timed), key=lambda position: position.timed.start)
         return [Chapter(p.timed.start, p.timed.end, chapter_title(p)) for p in timed]
 
+    def presented_position(self):
+        """The position the host presents now (the last press of 「正在讲解」), numbered; None after 「讲解结束」."""
+        latest = self.shelf_presses.order_by("-pressed_at", "-pk").values_list("position_id", flat=True).first()
+        if latest is None:
+            return None
+        return next((position for position in self.positions_in_order() if position.pk == latest), None)
+
+    @path("now/")
+    def now_presenting(self, request):
+        """What the host presents, for the fair page's pinned position: one answer for every reader, kept
+        NOW_PRESENTING_SECONDS by the page cache and downstream, and renewed at once by a press."""
+        also_depends_on(request, shelf_tag(self.pk))
+        expires_at(request, time.time() + NOW_PRESENTING_SECONDS + 0.5)  # the page cache counts whole seconds down
+        state = self.state()
+        position = self.presented_position() if state == FairState.LIVE else None
+        shown = None
+        if position is not None:
+            shown = {
+                "number": position.number,
+                "title": position.job_title,
+                "employer": position.employer.name if position.employer else "",
+                "pay": position.pay_text,
+                "district": position.district,
+                "headcount": position.headcount,
+                "url": position.page_url,
+            }
+        return JsonResponse({"state": state.value, "position": shown})
+
     @path("chapters/")
     def replay_chapters(self, request):
         chapters = self.position_chapters(self.positions_in_order())
@@ -596,6 +631,9 @@ class PositionMoment(models.Model):
     )
     start = models.FloatField(_("起点（秒）"))
     end = models.FloatField(_("终点（秒）"))
+    from_presses = models.BooleanField(
+        _("来自讲解记录"), default=False, help_text=_("由直播时的「正在讲解」记录换算；视频人员在回放上标过的不再改动")
+    )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("设置人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -616,3 +654,30 @@ class PositionMoment(models.Model):
 
     def __str__(self):
         return f"{self.position} {self.start:.2f}–{self.end:.2f}"
+
+
+class ShelfPress(models.Model):
+    """A press of 「正在讲解」 on a position (or of 「讲解结束」: no position) while the fair is live.
+
+    The wall-clock time is what matters: with the replay's recording start it becomes the position's
+    in point in the replay, and the next press its out point (`jobfairs.shelf`).
+    """
+
+    fair = models.ForeignKey(JobFairPage, verbose_name=_("招聘会"), on_delete=models.CASCADE, related_name="shelf_presses")
+    # A position deleted later leaves its press as an end: the one before it still ends there.
+    position = models.ForeignKey(
+        Position, verbose_name=_("岗位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pressed_at = models.DateTimeField(_("时间"), default=timezone.now)
+    pressed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("讲解记录")
+        verbose_name_plural = _("讲解记录")
+        ordering = ["pressed_at", "pk"]
+        indexes = [models.Index(fields=["fair", "-pressed_at"], name="shelf_press_latest")]
+
+    def __str__(self):
+        return f"{self.position or gettext('讲解结束')} {timezone.localtime(self.pressed_at):%H:%M:%S}"

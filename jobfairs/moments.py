@@ -6,15 +6,20 @@ and pay in the band and waits for 终审 like any clip.
 """
 
 import math
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from media_center import clips
 from media_center.models import Video
 
-from .models import PositionMoment
+from .models import JobFairPage, PositionMoment
+from .shelf import Press, presented_spans
+
+RECENT_FAIRS = timedelta(days=30)  # how long after its end the scheduler looks for a fair's replay becoming known
 
 
 def read_span(start_text, end_text, duration):
@@ -59,13 +64,72 @@ def save_moments(positions, posted, replay, user):
                 PositionMoment.objects.filter(position=position).delete()
                 continue
             moment = PositionMoment.objects.filter(position=position).first()
-            if moment is None:
-                PositionMoment.objects.create(position=position, replay=replay, start=span[0], end=span[1], set_by=user)
-            elif (moment.replay_id, moment.start, moment.end) != (replay.pk, *span):
-                if moment.replay_id != replay.pk:  # a clip of the earlier replay is not this position's any more
-                    moment.clip = None
-                moment.replay, moment.start, moment.end, moment.set_by = replay, *span, user
-                moment.save()
+            set_span(position, moment, replay, span, user, from_presses=False)
+
+
+def set_span(position, moment, replay, span, user, *, from_presses):
+    """Give the position `span` on `replay`, creating or changing its moment only when something differs."""
+    if moment is None:
+        PositionMoment.objects.create(
+            position=position, replay=replay, start=span[0], end=span[1], set_by=user, from_presses=from_presses
+        )
+    elif (moment.replay_id, moment.start, moment.end, moment.from_presses) != (replay.pk, *span, from_presses):
+        if moment.replay_id != replay.pk:  # a clip of the earlier replay is not this position's any more
+            moment.clip = None
+        moment.replay, moment.start, moment.end, moment.set_by, moment.from_presses = replay, *span, user, from_presses
+        moment.save()
+
+
+def moments_from_presses(fair):
+    """The positions' times in the replay from the presses of 「正在讲解」 during the live, as soon as the
+    replay and its recording's start are known: how many positions got a time.
+
+    Times video staff marked on this replay by hand stay theirs. Those made from presses before are made
+    again: the recording's start may have been corrected since.
+    """
+    replay = fair.replay
+    if replay is None or replay.recorded_at is None or not replay.duration:
+        return 0
+    presses = [Press(press.position_id, press.pressed_at) for press in fair.shelf_presses.all()]
+    if not presses:
+        return 0
+    spans = presented_spans(presses, replay.recorded_at, replay.duration, fair.end_at)
+    moments = {moment.position_id: moment for moment in PositionMoment.objects.filter(position__page=fair)}
+    with transaction.atomic():
+        for position in fair.positions.all():
+            moment = moments.get(position.pk)
+            if moment is not None and moment.replay_id == replay.pk and not moment.from_presses:
+                continue
+            span = spans.get(position.pk)
+            if span is not None:
+                set_span(position, moment, replay, span, None, from_presses=True)
+            elif moment is not None and moment.from_presses:  # the corrected start left it outside the recording
+                moment.delete()
+    return len(spans)
+
+
+def times_from_presses(sender, instance, **kwargs):
+    """On publication: the fair's replay may have been chosen or changed."""
+    moments_from_presses(instance.specific)
+
+
+def moments_for_new_replays():
+    """Scheduler: a fair whose replay was chosen before its file was probed gets its times once the
+    recording's start is known (publishing a fair with a probed replay does it at once)."""
+    fairs = (
+        JobFairPage.objects.filter(
+            end_at__gt=timezone.now() - RECENT_FAIRS,
+            replay__recorded_at__isnull=False,
+            shelf_presses__position__isnull=False,
+        )
+        .select_related("replay")
+        .distinct()
+    )
+    timed = 0
+    for fair in fairs:
+        if not PositionMoment.objects.filter(position__page=fair, replay=fair.replay).exists():
+            timed += moments_from_presses(fair)
+    return _("岗位讲解时段：按直播讲解记录换算了 %(count)d 个。") % {"count": timed} if timed else ""
 
 
 def clip_title(position):

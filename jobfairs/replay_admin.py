@@ -1,11 +1,14 @@
 """The fair replays section of the admin, for video staff: mark where the replay presents each position
 on its player, and make each position's vertical clip (one by one, or every missing one at once)."""
 
+from datetime import datetime, timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from wagtail.admin.views import generic
@@ -14,7 +17,7 @@ from media_center.admin_views import progress_text
 from media_center.models import Video
 
 from .models import JobFairPage
-from .moments import make_position_clip, needs_clip, save_moments
+from .moments import make_position_clip, moments_from_presses, needs_clip, save_moments
 
 MOMENTS_PERMISSION = "jobfairs.change_positionmoment"
 
@@ -94,12 +97,17 @@ class FairReplayView(generic.WagtailAdminTemplateMixin, TemplateView):
             "clips_progress": sum(1 if clip.is_finished else clip.progress for clip in clips) / len(clips) if clips else 0,
             "refresh": bool(unfinished),
             "may_clip": self.request.user.has_perm("media_center.add_video") and replay.status == Video.Status.READY,
+            "presses": self.fair.shelf_presses.count(),
+            "first_press": self.fair.shelf_presses.filter(position__isnull=False).first(),
+            "recorded_at": replay.recorded_at and timezone.localtime(replay.recorded_at),
         }
 
     def post(self, request, pk):
         positions = self.positions()
         if "clip" in request.POST or "all_clips" in request.POST:
             return self.make_clips(request, positions)
+        if "sync" in request.POST:
+            return self.sync_presses(request)
         posted = {
             position.pk: (request.POST[f"start-{position.pk}"], request.POST.get(f"end-{position.pk}", ""))
             for position in positions
@@ -114,6 +122,29 @@ class FairReplayView(generic.WagtailAdminTemplateMixin, TemplateView):
                 position.shown = posted.get(position.pk, position.shown)
             return self.render_to_response(self.get_context_data(positions=positions))
         messages.success(request, _("已保存岗位讲解时段：回放的章节已更新，无需重新审核。"))
+        return redirect("jobfair_replays:positions", pk=self.fair.pk)
+
+    def sync_presses(self, request):
+        """Correct when the recording started (typed, or the player's position at the first press), then
+        turn the live's presses of 「正在讲解」 into the positions' times again."""
+        replay = self.fair.replay
+        first = self.fair.shelf_presses.filter(position__isnull=False).first()
+        try:
+            if request.POST.get("player_time") and first is not None:
+                started = first.pressed_at - timedelta(seconds=float(request.POST["player_time"]))
+            else:
+                started = timezone.make_aware(datetime.fromisoformat(request.POST.get("recorded_at", "").strip()))
+        except (ValueError, OverflowError):
+            messages.error(request, _("请填写录制开始时间，精确到秒，如 2026-11-29 09:00:05。"))
+            return redirect("jobfair_replays:positions", pk=self.fair.pk)
+        replay.recorded_at = started
+        replay.save(update_fields=["recorded_at"])
+        timed = moments_from_presses(self.fair)
+        messages.success(
+            request,
+            _("录制开始时间已设为 %(time)s，按直播讲解记录换算了 %(count)d 个岗位的时段（手动标过的不变）。")
+            % {"time": timezone.localtime(started).strftime("%Y-%m-%d %H:%M:%S"), "count": timed},
+        )
         return redirect("jobfair_replays:positions", pk=self.fair.pk)
 
     def make_clips(self, request, positions):

@@ -18,3 +18,5 @@ def grant_job_fair_permissions():
     grant([ADMINISTRATOR], *(f"jobfairs.{action}_{model}" for action in ("add", "change", "delete") for model in WORD_LISTS))
     # Video staff mark where the replay presents each position (no page permission, no new review).
     grant([VIDEO, ADMINISTRATOR], *(f"jobfairs.{action}_positionmoment" for action in ("add", "change", "delete")))
+    # Whoever stands beside the host during the live presses 「正在讲解」: video staff or an editor.
+    grant([VIDEO, EDITOR, ADMINISTRATOR], "jobfairs.add_shelfpress", "jobfairs.delete_shelfpress")

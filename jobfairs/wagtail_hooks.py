@@ -7,7 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from columns.admin_views import ArticleViewSet
 
-from . import override_admin, replay_admin
+from . import override_admin, replay_admin, shelf_admin
 from .models import Employer, JobFairPage, RecruitmentAllowedPhrase, RecruitmentBannedWord
 
 
@@ -59,19 +59,43 @@ def register_replay_and_override_urls():
     return [
         path("fair-replays/", include((replay_admin.urlpatterns, "jobfair_replays"))),
         path("fair-overrides/", include((override_admin.urlpatterns, "jobfair_overrides"))),
+        path("fair-shelf/", include((shelf_admin.urlpatterns, "jobfair_shelf"))),
     ]
 
 
 hooks.register("construct_homepage_panels", override_admin.add_panels)
 
 
-class ReplayStaffMenuItem(MenuItem):
+class PermissionMenuItem(MenuItem):
+    """Shown only to holders of `permission`: a section's own views refuse everyone else anyway."""
+
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
     def is_shown(self, request):
-        return request.user.has_perm(replay_admin.MOMENTS_PERMISSION)
+        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_admin_menu_item")
 def register_replay_menu_item():
-    return ReplayStaffMenuItem(
-        gettext_lazy("招聘会回放"), reverse("jobfair_replays:index"), name="fair-replays", icon_name="media", order=252
+    return PermissionMenuItem(
+        gettext_lazy("招聘会回放"),
+        reverse("jobfair_replays:index"),
+        name="fair-replays",
+        icon_name="media",
+        order=252,
+        permission=replay_admin.MOMENTS_PERMISSION,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_shelf_menu_item():
+    return PermissionMenuItem(
+        gettext_lazy("直播讲解"),
+        reverse("jobfair_shelf:index"),
+        name="fair-shelf",
+        icon_name="pick",
+        order=251,
+        permission=shelf_admin.SHELF_PERMISSION,
     )

@@ -82,6 +82,12 @@ class Video(index.Indexed, models.Model):
         _("时长（秒）"), null=True, blank=True
     )  # what decodes: a recording cut off mid-write states more
     size_bytes = models.BigIntegerField(_("文件大小"), null=True, blank=True)
+    recorded_at = models.DateTimeField(
+        _("录制开始时间"),
+        null=True,
+        blank=True,
+        help_text=_("取自文件的创建时间；与直播现场的「正在讲解」记录对齐，可由视频人员校正"),
+    )
     container = models.CharField(_("封装格式"), max_length=100, blank=True)
     video_codec = models.CharField(_("视频编码"), max_length=50, blank=True)
     audio_codec = models.CharField(_("音频编码"), max_length=50, blank=True)

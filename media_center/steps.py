@@ -124,6 +124,8 @@ def _save_facts(video, facts, *, duration, warning):
         has_audio=facts.has_audio,
         audio_offset=facts.audio_offset,
     )
+    if facts.recorded_at is not None:  # never forget a time staff set: a re-probe of a retried job keeps it
+        Video.objects.filter(pk=video.pk, recorded_at__isnull=True).update(recorded_at=facts.recorded_at)
     video.refresh_from_db()
 
 

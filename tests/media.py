@@ -4,7 +4,9 @@ import subprocess
 from pathlib import Path
 
 
-def generate_video(path, *, seconds=3, size="640x360", rate=25, audio=True, keyframe_every=1.0, rotate=None, faststart=False):
+def generate_video(
+    path, *, seconds=3, size="640x360", rate=25, audio=True, keyframe_every=1.0, rotate=None, faststart=False, creation_time=None
+):
     command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
                "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={seconds}"]  # fmt: skip
     if audio:
@@ -12,6 +14,8 @@ def generate_video(path, *, seconds=3, size="640x360", rate=25, audio=True, keyf
     command += ["-c:v", "libx264", "-preset", "ultrafast", "-g", str(int(rate * keyframe_every)), "-pix_fmt", "yuv420p"]
     if audio:
         command += ["-c:a", "aac", "-shortest"]
+    if creation_time:  # as a camera or OBS stamps when it started writing (ISO 8601, UTC)
+        command += ["-metadata", f"creation_time={creation_time}"]
     if faststart:  # the MP4 index (moov) ahead of the media data, as phones and editors write it for streaming
         command += ["-movflags", "+faststart"]
     path = Path(path)

@@ -7,6 +7,7 @@ import json
 import math
 import subprocess
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from .messages import gettext_noop
 from .runner import _die_with_parent
@@ -46,6 +47,7 @@ class ProbeResult:
     audio_channels: int
     audio_sample_rate: int
     audio_offset: float  # seconds the first audio sample starts after the first video frame
+    recorded_at: datetime | None = None  # when the recording started, as the file states it (aware, UTC)
 
     @property
     def is_portrait(self):
@@ -155,6 +157,7 @@ def _check(report):
         audio_channels=int((audio or {}).get("channels") or 0),
         audio_sample_rate=int((audio or {}).get("sample_rate") or 0),
         audio_offset=_audio_offset(video, audio),
+        recorded_at=_creation_time(report, video),
     )
 
 
@@ -211,3 +214,18 @@ def _audio_offset(video, audio):
         return max(0.0, float(audio["start_time"]) - float(video["start_time"]))
     except (TypeError, KeyError, ValueError):
         return 0.0
+
+
+def _creation_time(report, video):
+    """The container's creation_time (MP4, MOV, MKV write it; FLV and TS do not), else the video stream's.
+    It says when the camera or encoder started writing, in UTC; a date before 2000 is a muxer's zero."""
+    for tags in (report.get("format", {}).get("tags", {}), video.get("tags", {})):
+        text = next((value for key, value in tags.items() if key.lower() == "creation_time"), "")
+        try:
+            moment = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        if moment.year >= 2000:
+            return moment.astimezone(UTC)
+    return None

@@ -47,7 +47,19 @@
     }
   }
 
+  /* 「播放器当前位置 = 第一次讲解」: staff play the replay to where the host starts the first position
+   * pressed live; the server sets the recording's start from that press's time. */
+  function initSync(form) {
+    var align = form.querySelector("[data-align-first]");
+    var video = document.querySelector(".player video");
+    if (!align || !video) return;
+    align.addEventListener("click", function () {
+      form.querySelector("[data-player-time]").value = video.currentTime.toFixed(2);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-position-moments]"), init);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-shelf-sync]"), initSync);
   });
 })();
