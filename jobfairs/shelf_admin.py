@@ -50,7 +50,8 @@ class ShelfIndexView(generic.WagtailAdminTemplateMixin, TemplateView):
 
 
 class ShelfView(View):
-    """GET shows the buttons; each POST records one press and comes back (it works without JavaScript)."""
+    """GET shows the buttons; each POST records one press and comes back (it works without JavaScript).
+    The line 「正在讲解：…」 on top says what the press did; only a refusal or an undo gets a message."""
 
     template_name = "jobfairs/admin/shelf.html"
 
@@ -89,14 +90,12 @@ class ShelfView(View):
                 messages.success(request, _("已撤销上一次操作。"))
         elif "end" in request.POST:
             ShelfPress.objects.create(fair=fair, position=None, pressed_by=request.user)
-            messages.success(request, _("已结束讲解：公开页面不再置顶岗位。"))
         else:
             position = fair.positions.filter(pk=request.POST.get("position") or None).first()
             if position is None:
                 messages.error(request, _("没有这个岗位，可能已被编辑删除：请刷新页面。"))
             else:
                 ShelfPress.objects.create(fair=fair, position=position, pressed_by=request.user)
-                messages.success(request, _("正在讲解：%(title)s") % {"title": position.job_title})
                 anchor = f"#position-{position.pk}"
         bump(shelf_tag(fair.pk))
         return redirect(reverse("jobfair_shelf:shelf", args=[fair.pk]) + anchor)
