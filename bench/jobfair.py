@@ -9,7 +9,10 @@ filters. For each database:
    as ratios of an article page's (ten paragraphs) measured in the same run, in the same process
    (median of repeated renders through Django's test client).
 
-Run with `make bench` or `python bench/jobfair.py`; BENCH_QUICK=1 renders fewer times.
+3. under gunicorn (2 workers, Redis, wrk on the same machine): the live fair's pinned-position answer
+   (`now/`, polled by every phone on the page) in requests per second against /ping.
+
+Run with `make bench` or `python bench/jobfair.py`; BENCH_QUICK=1 renders fewer times and loads shorter.
 """
 
 import json
@@ -23,7 +26,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from scratch import database, production_env
+from scratch import database, free_port, gunicorn, load, production_env
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -34,6 +37,9 @@ RENDERS = 10 if QUICK else 40
 INDUSTRIES = ("制造业", "交通运输、仓储和邮政业", "农副食品加工业", "建筑业", "住宿和餐饮业", "居民服务业")
 DISTRICTS = ("清江浦区", "淮阴区", "淮安区", "洪泽区", "涟水县", "盱眙县", "金湖县")
 UNCACHED = "nocache=1"  # any query key no page accepts: rendered every time, never stored
+LOAD_SECONDS = 4 if QUICK else 10
+CONNECTIONS = 8
+REDIS_DB = 13  # the page cache and the rate limits, as in production; emptied before each database
 
 
 # --- the child: builds the fairs and measures them from inside Django ----------------------------
@@ -86,16 +92,18 @@ def make_replay():
     return replay
 
 
-def make_fair(size, employers, replay):
+def make_fair(size, employers, replay, live=False):
+    """A fair with `size` positions: in its replay, every position marked; or `live`, one position pressed."""
     from django.utils import timezone
 
     from columns.models import SeriesPage
-    from jobfairs.models import FAIR_SERIES, JobFairPage, LiveRoom, Position, PositionMoment
+    from jobfairs.models import FAIR_SERIES, JobFairPage, LiveRoom, Position, PositionMoment, ShelfPress
 
-    start = timezone.now() - timedelta(days=2)
+    start = timezone.now() - (timedelta(hours=1) if live else timedelta(days=2))
     fair = JobFairPage(
-        title=f"春风行动直播招聘会（{size}个岗位）", slug=f"fair-{size}", start_at=start, end_at=start + timedelta(hours=3),
-        venue="淮安市工人文化宫", organiser="淮安市总工会", intro="百家企业、千个岗位，线上线下同步招聘。", replay=replay,
+        title=f"春风行动直播招聘会（{size}个岗位）", slug=f"fair-{size}{'-live' if live else ''}", start_at=start, end_at=start + timedelta(hours=6 if live else 3),
+        venue="淮安市工人文化宫", organiser="淮安市总工会", intro="百家企业、千个岗位，线上线下同步招聘。",
+        replay=None if live else replay,
     )  # fmt: skip
     fair.live_rooms = [LiveRoom(platform="douyin", label="市总工会抖音号", url="https://v.douyin.com/abc/", room_number="8316")]
     pay_units = [("month", 5000, 8000), ("day", 180, 220), ("hour", 22, 26), ("piece", 0, 0)]
@@ -112,6 +120,9 @@ def make_fair(size, employers, replay):
     ]  # fmt: skip
     SeriesPage.objects.get(slug=FAIR_SERIES).add_child(instance=fair)
     fair.save_revision().publish()
+    if live:
+        ShelfPress.objects.create(fair=fair, position=fair.positions.order_by("sort_order")[4])
+        return fair
     for number, position in enumerate(fair.positions.order_by("sort_order")):
         PositionMoment.objects.create(position=position, replay=replay, start=number * 30.0, end=number * 30.0 + 25)
     return fair
@@ -142,6 +153,7 @@ def measure():
     employers, replay = make_employers(), make_replay()
     fairs = {size: make_fair(size, employers, replay) for size in SIZES}
     article = make_article()
+    live_fair = make_fair(SIZES[-1], employers, None, live=True)
     client = Client(HTTP_HOST="127.0.0.1")
 
     def urls(fair):
@@ -177,17 +189,21 @@ def measure():
         "article page": render_ms(article_url),
         **{name: render_ms(largest[name]) for name in ("fair page", "filtered fair page", "printable list")},
     }
-    print(json.dumps({"queries": counts, "article_queries": queries(article_url), "timings": timings}))
+    found = {"queries": counts, "article_queries": queries(article_url), "timings": timings}
+    print(json.dumps({**found, "live_fair": {"url": live_fair.url, "id": live_fair.pk}}))
 
 
 # --- the parent: one database per engine ------------------------------------------------------------
 
 
 def run_database(engine, lines):
+    import redis
+
     folder = Path(tempfile.mkdtemp(prefix=f"umc-bench-fair-{engine}-"))
+    redis.Redis(host="127.0.0.1", db=REDIS_DB).flushdb()
     try:
         with database(engine, folder, prefix="umc_bench_fair") as url:
-            env = production_env(url, folder)
+            env = production_env(url, folder, DATABASE_CONN_MAX_AGE="600", REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}")
             for command in (["migrate", "--noinput"], ["sync_taxonomy"], ["collectstatic", "--noinput"]):
                 subprocess.run([PYTHON, "manage.py", *command], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
             found = json.loads(
@@ -195,6 +211,8 @@ def run_database(engine, lines):
                     [PYTHON, __file__, "measure"], cwd=REPO, env=env, check=True, stdout=subprocess.PIPE, text=True
                 ).stdout
             )
+            with gunicorn(env, free_port()) as base:
+                live_load(engine, base, found["live_fair"], lines)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     for name, by_size in found["queries"].items():
@@ -212,9 +230,24 @@ def run_database(engine, lines):
         )
 
 
+def live_load(engine, base, fair, lines):
+    """Under gunicorn (2 workers, Redis): the pinned-position answer every phone on the live page polls,
+    against /ping on the same server."""
+    ceiling, ceiling_p50, ceiling_p99 = load(f"{base}/ping", CONNECTIONS, LOAD_SECONDS)
+    lines.append(f"{engine} ceiling /ping: {ceiling:.0f} req/s, p50 {ceiling_p50:.2f} ms, p99 {ceiling_p99:.2f} ms (baseline)")
+    rps, p50, p99 = load(f"{base}{fair['url']}now/", CONNECTIONS, LOAD_SECONDS)
+    ratio = rps / ceiling
+    lines.append(
+        f"{engine} pinned position (now/, {SIZES[-1]} positions, live): {ratio:.2f}x /ping's req/s (goal >= 0.8) "
+        f"({rps:.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms) {'ok' if ratio >= 0.8 else 'MISSED'}"
+    )
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "measure":
         return measure()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: `make bench` installs Debian's wrk")
     lines = []
     for engine in ("sqlite", "postgresql"):
         print(f"# {engine}", file=sys.stderr)

@@ -1,13 +1,21 @@
-"""What the benchmarks share: a scratch database of either engine, dropped afterwards, and the
-environment that runs the production settings on it.
+"""What the benchmarks share: a scratch database of either engine, dropped afterwards, the
+environment that runs the production settings on it, gunicorn serving them, and wrk's load.
 
 Imported by the scripts beside it (`python bench/<script>.py` puts this folder first on the path);
 run by `make bench` on its own, it does nothing.
 """
 
 import os
+import re
+import socket
 import subprocess
+import sys
+import time
+import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
@@ -39,3 +47,48 @@ def production_env(url, folder, **settings):
         "UMC_VAR_DIR": str(folder),
         **settings,
     }
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env, port, settings="cms.settings.production", workers=2):
+    """The site under gunicorn on 127.0.0.1:`port`: its base URL, once /ping answers."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cms.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--no-control-socket", "--log-level", "warning"],
+        cwd=REPO, env={**env, "DJANGO_SETTINGS_MODULE": settings},
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def load(url, connections, seconds):
+    """Requests per second and p50/p99 latency in ms, from wrk with --latency; every answer must be a success."""
+    subprocess.run(["wrk", "-t1", "-c2", "-d1s", url], check=True, capture_output=True)  # warm-up
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url], check=True, capture_output=True, text=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} error responses")
+
+    def percentile(label):
+        value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    return rps, percentile("50"), percentile("99")

@@ -20,7 +20,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,11 +27,10 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from scratch import database, production_env
+from scratch import database, free_port, gunicorn, load, production_env
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -255,12 +253,6 @@ def article_url():
 # --- the parent: databases, servers and load --------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
 
@@ -269,42 +261,8 @@ def child(env, *args):
     return subprocess.run([PYTHON, __file__, *args], cwd=REPO, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
 
 
-@contextmanager
-def gunicorn(env, port, settings="cms.settings.production"):
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "cms.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--no-control-socket",
-         "--log-level", "warning"],
-        cwd=REPO, env={**env, "DJANGO_SETTINGS_MODULE": settings},
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def wrk(url):
-    """Requests per second and p50/p99 latency in ms, from wrk with --latency."""
-    subprocess.run(["wrk", "-t1", "-c2", "-d1s", url], check=True, capture_output=True)  # warm-up
-    output = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{LOAD_SECONDS}s", "--latency", url], check=True, capture_output=True, text=True
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        raise RuntimeError(f"{url}: {errors.group(1)} error responses")
-
-    def percentile(label):
-        value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    return rps, percentile("50"), percentile("99")
+    return load(url, CONNECTIONS, LOAD_SECONDS)
 
 
 def search_latencies(base):

@@ -1,8 +1,8 @@
 """Demo job fairs for a fresh install: employers and fairs from demo_fairs.toml, in the 招聘直播 series.
 
 Keyed by slug (employers by credit code), so loading again only adds what is missing and never
-touches edited fairs. Times are relative to the load: one fair is announced, one has ended; the
-ended one shows the demo recording as its replay when the videos were made (`load_demo` without
+touches edited fairs. Times are relative to the load: one fair is announced, one is on air with a
+position pinned by 「正在讲解」, one has ended; the ended one shows the demo recording as its replay when the videos were made (`load_demo` without
 `--no-videos`), even if they were made by a later run, else it stays 已结束.
 """
 
@@ -17,7 +17,7 @@ from columns.demo import cover_image_for
 from columns.models import SeriesPage
 from media_center import demo as video_demo
 
-from .models import FAIR_SERIES, Employer, JobFairPage, LiveRoom, Position, PositionMoment
+from .models import FAIR_SERIES, Employer, JobFairPage, LiveRoom, Position, PositionMoment, ShelfPress
 
 DEMO_FILE = Path(__file__).with_name("demo_fairs.toml")
 
@@ -59,11 +59,17 @@ def demo_employer(entry):
     return employer
 
 
+def start_of(entry, today):
+    """`started_minutes_ago` (on air at the load), or `days_from_now` at `starts` o'clock."""
+    if "started_minutes_ago" in entry:
+        return (timezone.now() - timedelta(minutes=entry["started_minutes_ago"])).replace(second=0, microsecond=0)
+    day = today + timedelta(days=entry["days_from_now"])
+    return timezone.make_aware(datetime.combine(day, datetime.strptime(entry["starts"], "%H:%M").time()))
+
+
 def create_fair(entry, employers, replay):
     today = timezone.localdate()
-    start = timezone.make_aware(
-        datetime.combine(today + timedelta(days=entry["days_from_now"]), datetime.strptime(entry["starts"], "%H:%M").time())
-    )
+    start = start_of(entry, today)
     fair = JobFairPage(
         slug=entry["slug"],
         title=entry["title"],
@@ -88,6 +94,9 @@ def create_fair(entry, employers, replay):
     fair.save_revision().publish()
     if replay is not None:
         mark_positions(fair, entry)
+    positions = list(fair.positions.order_by("sort_order"))
+    for number, minutes in entry.get("presses", []):
+        ShelfPress.objects.create(fair=fair, position=positions[number - 1], pressed_at=start + timedelta(minutes=minutes))
     return fair
 
 

@@ -1,4 +1,5 @@
-"""`load_demo` adds two job fairs: one announced with its live rooms, one ended with the demo replay."""
+"""`load_demo` adds three job fairs: one announced with its live rooms, one on air with a position pinned,
+one ended with the demo replay."""
 
 import pytest
 from django.core.cache import cache
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 UPCOMING = "jiamenkou-jiuye-zhizaoye-zhuanchang"
 ENDED = "chunfeng-xingdong-zhibo-jiangang-zhuanchang"
+ON_AIR = "wanjia-denghuo-fuwuye-zhibo-zhaopin"
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +35,7 @@ def demo_fairs(db):
 def test_load_demo_creates_the_fairs_with_their_employers_and_positions_once(capsys):
     call_command("load_demo", "--no-videos")
     fairs = {fair.slug: fair for fair in JobFairPage.objects.live()}
-    assert set(fairs) == {UPCOMING, ENDED}
+    assert set(fairs) == {UPCOMING, ON_AIR, ENDED}
     assert all(fair.get_parent().slug == "zhaopin-zhibo" and fair.cover_image_id for fair in fairs.values())
     assert all(3 <= fair.positions.count() <= 5 for fair in fairs.values())
     assert Employer.objects.count() == 3
@@ -41,7 +43,7 @@ def test_load_demo_creates_the_fairs_with_their_employers_and_positions_once(cap
 
     call_command("load_demo", "--no-videos")
 
-    assert JobFairPage.objects.count() == 2 and Position.objects.count() == 8 and Employer.objects.count() == 3
+    assert JobFairPage.objects.count() == 3 and Position.objects.count() == 11 and Employer.objects.count() == 3
     assert "新建 0 场招聘会" in capsys.readouterr().out
 
 
@@ -65,6 +67,13 @@ def test_the_announced_fair_starts_in_three_days_with_its_douyin_and_channels_ro
     html = client.get(fair.url).content.decode()
     assert "预告" in html and "距开播还有" in html and "抖音" in html and "视频号" in html
     assert "淮安恒信精密机械有限公司" in html and "数控车床操作工" in html and "22–26 元/小时" in html and "洪泽区" in html
+
+
+def test_the_fair_on_air_pins_the_position_its_host_presents(demo_fairs, client):
+    fair = JobFairPage.objects.get(slug=ON_AIR)
+    assert fair.state() == FairState.LIVE and "now_presenting.js" in client.get(fair.url).text
+    answer = client.get(f"{fair.url}now/").json()
+    assert answer["position"]["title"] == "冷链配送员" and answer["position"]["number"] == 2
 
 
 def test_without_the_videos_the_ended_fair_shows_it_has_ended(client):
