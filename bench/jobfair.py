@@ -212,7 +212,7 @@ def run_database(engine, lines):
                 ).stdout
             )
             with gunicorn(env, free_port()) as base:
-                live_load(engine, base, found["live_fair"], lines)
+                under_load = live_load(engine, base, found["live_fair"])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     for name, by_size in found["queries"].items():
@@ -228,11 +228,13 @@ def run_database(engine, lines):
             f"{engine} uncached {name}, {SIZES[-1]} positions: {milliseconds / baseline:.2f}x the article page "
             f"(median {milliseconds:.1f} ms of {RENDERS} renders)"
         )
+    lines.extend(under_load)
 
 
-def live_load(engine, base, fair, lines):
+def live_load(engine, base, fair):
     """Under gunicorn (2 workers, Redis): the pinned-position answer every phone on the live page polls,
-    against /ping on the same server."""
+    against /ping on the same server. Its lines."""
+    lines = []
     ceiling, ceiling_p50, ceiling_p99 = load(f"{base}/ping", CONNECTIONS, LOAD_SECONDS)
     lines.append(f"{engine} ceiling /ping: {ceiling:.0f} req/s, p50 {ceiling_p50:.2f} ms, p99 {ceiling_p99:.2f} ms (baseline)")
     rps, p50, p99 = load(f"{base}{fair['url']}now/", CONNECTIONS, LOAD_SECONDS)
@@ -241,6 +243,7 @@ def live_load(engine, base, fair, lines):
         f"{engine} pinned position (now/, {SIZES[-1]} positions, live): {ratio:.2f}x /ping's req/s (goal >= 0.8) "
         f"({rps:.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms) {'ok' if ratio >= 0.8 else 'MISSED'}"
     )
+    return lines
 
 
 def main():
