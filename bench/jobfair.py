@@ -10,19 +10,25 @@ filters. For each database:
    (median of repeated renders through Django's test client).
 
 3. under gunicorn (2 workers, Redis, wrk on the same machine): the live fair's pinned-position answer
-   (`now/`, polled by every phone on the page) in requests per second against /ping.
+   (`now/`, polled by every phone on the page) in requests per second against /ping;
+4. 「我感兴趣」 flooded from one address with a new phone number per request: accepted and refused
+   counts and p99, and the fair page's latency with the flood beside it and without.
 
 Run with `make bench` or `python bench/jobfair.py`; BENCH_QUICK=1 renders fewer times and loads shorter.
 """
 
+import http.client
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,6 +46,7 @@ UNCACHED = "nocache=1"  # any query key no page accepts: rendered every time, ne
 LOAD_SECONDS = 4 if QUICK else 10
 CONNECTIONS = 8
 REDIS_DB = 13  # the page cache and the rate limits, as in production; emptied before each database
+FLOOD_CLIENTS = 4
 
 
 # --- the child: builds the fairs and measures them from inside Django ----------------------------
@@ -190,7 +197,15 @@ def measure():
         **{name: render_ms(largest[name]) for name in ("fair page", "filtered fair page", "printable list")},
     }
     found = {"queries": counts, "article_queries": queries(article_url), "timings": timings}
-    print(json.dumps({**found, "live_fair": {"url": live_fair.url, "id": live_fair.pk}}))
+    first = live_fair.positions.order_by("sort_order").first()
+    print(
+        json.dumps(
+            {
+                **found,
+                "live_fair": {"url": live_fair.url, "id": live_fair.pk, "position": first.pk, "employer": first.employer_id},
+            }
+        )
+    )
 
 
 # --- the parent: one database per engine ------------------------------------------------------------
@@ -243,7 +258,83 @@ def live_load(engine, base, fair):
         f"{engine} pinned position (now/, {SIZES[-1]} positions, live): {ratio:.2f}x /ping's req/s (goal >= 0.8) "
         f"({rps:.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms) {'ok' if ratio >= 0.8 else 'MISSED'}"
     )
+    lines += flood_lines(engine, base, fair)
     return lines
+
+
+class SignUpFlood:
+    """「我感兴趣」 sent as fast as FLOOD_CLIENTS connections can from one address (loopback), each with a new
+    phone number, complete and consented: only the per-address limit can refuse them."""
+
+    def __init__(self, base, fair):
+        self.host = urllib.parse.urlsplit(base).netloc
+        self.path = f"/interest/{fair['id']}/"
+        self.fair = fair
+        self.statuses, self.latencies = {}, []
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.numbers = iter(range(10**8))
+
+    def form(self):
+        """A CSRF cookie and its token from the form page, as a phone gets them."""
+        connection = http.client.HTTPConnection(self.host, timeout=30)
+        connection.request("GET", self.path)
+        response = connection.getresponse()
+        html = response.read().decode()
+        cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        return connection, cookie, token
+
+    def client(self):
+        connection, cookie, token = self.form()
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"}
+        while not self.stop.is_set():
+            with self.lock:
+                phone = f"139{next(self.numbers):08d}"
+            body = urllib.parse.urlencode(
+                {
+                    "csrfmiddlewaretoken": token, "name": "压测用户", "phone": phone, "positions": self.fair["position"],
+                    "consent_notice": "on", f"consent_{self.fair['employer']}": "on", "note": "",
+                }
+            )  # fmt: skip
+            started = time.perf_counter()
+            connection.request("POST", self.path, body=body, headers=headers)
+            response = connection.getresponse()
+            answer = response.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            outcome = "accepted" if b"withdrawal-code" in answer else response.status  # a form with errors is a 200 too
+            with self.lock:
+                self.statuses[outcome] = self.statuses.get(outcome, 0) + 1
+                self.latencies.append(elapsed)
+
+    def __enter__(self):
+        self.threads = [threading.Thread(target=self.client) for _ in range(FLOOD_CLIENTS)]
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+
+
+def flood_lines(engine, base, fair):
+    """The sign-up endpoint under a flood from one address: what it accepted and refused, its p99, and
+    the fair page's latency under wrk with and without the flood beside it."""
+    page = f"{base}{fair['url']}"
+    _rps, quiet_p50, quiet_p99 = load(page, CONNECTIONS, LOAD_SECONDS)
+    with SignUpFlood(base, fair) as flood:
+        _rps, busy_p50, busy_p99 = load(page, CONNECTIONS, LOAD_SECONDS)
+    accepted, refused = flood.statuses.get("accepted", 0), flood.statuses.get(429, 0)
+    others = sum(flood.statuses.values()) - accepted - refused
+    p99 = statistics.quantiles(flood.latencies, n=100)[98]
+    return [
+        f"{engine} sign-up flood, {FLOOD_CLIENTS} connections from one address, a new phone number each: "
+        f"{accepted} accepted, {refused} refused (429), {others} other answers, p99 {p99:.1f} ms",
+        f"{engine} fair page ({SIZES[-1]} positions, cached) during the flood: p50 {busy_p50:.2f} ms, p99 {busy_p99:.2f} ms; "
+        f"without: p50 {quiet_p50:.2f} ms, p99 {quiet_p99:.2f} ms ({busy_p50 / quiet_p50:.2f}x / {busy_p99 / quiet_p99:.2f}x)",
+    ]
 
 
 def main():
