@@ -4,7 +4,7 @@ import re
 import unicodedata
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
-SEPARATORS = re.compile(r"[\s\-()（）]")
+SEPARATORS = re.compile(r"[\s\-()]")  # after NFKC: full-width brackets and dashes are these too
 COUNTRY_PREFIXES = ("+86", "0086", "86")
 
 

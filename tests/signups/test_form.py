@@ -16,7 +16,12 @@ from tests.signups.conftest import PHONE, form_data
 
 def test_the_form_offers_the_open_positions_grouped_by_employer_with_every_box_unticked(client, form_url, positions):
     page = client.get(form_url).content.decode()
-    assert page.index("淮安精工机械有限公司") < page.index("数控车床操作工") < page.index("苏北快运物流有限公司") < page.index("叉车司机")
+    assert (
+        page.index("淮安精工机械有限公司")
+        < page.index("数控车床操作工")
+        < page.index("苏北快运物流有限公司")
+        < page.index("叉车司机")
+    )
     assert "同意将我的姓名、手机号和留言提供给【苏北快运物流有限公司】" in page
     assert " checked" not in page
 

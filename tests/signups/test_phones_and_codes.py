@@ -8,7 +8,15 @@ pytestmark = pytest.mark.once  # plain functions: no database
 
 @pytest.mark.parametrize(
     "typed",
-    ["13812345678", "138 1234 5678", "138-1234-5678", "１３８１２３４５６７８", "+86 138 1234 5678", "008613812345678", "8613812345678"],
+    [
+        "13812345678",
+        "138 1234 5678",
+        "138-1234-5678",
+        "１３８１２３４５６７８",
+        "+86 138 1234 5678",
+        "008613812345678",
+        "8613812345678",
+    ],
 )
 def test_a_mobile_number_is_normalised_however_it_is_typed(typed):
     assert normalise_phone(typed) == "13812345678"

@@ -9,7 +9,7 @@ from signups.sheets import csv_bytes, neutralise, xlsx_bytes
 pytestmark = pytest.mark.once  # plain functions: no database
 
 HEADER = ["姓名", "手机号", "留言"]
-HOSTILE = ["=HYPERLINK(\"http://x.example\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+HOSTILE = ['=HYPERLINK("http://x.example","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -18,7 +18,12 @@ def test_a_cell_that_could_be_read_as_a_formula_gets_a_leading_apostrophe(text):
 
 
 def test_ordinary_text_and_numbers_are_left_as_they_are():
-    assert [neutralise(value) for value in ("王小明", "13812345678", "有C1驾照", None)] == ["王小明", "13812345678", "有C1驾照", ""]
+    assert [neutralise(value) for value in ("王小明", "13812345678", "有C1驾照", None)] == [
+        "王小明",
+        "13812345678",
+        "有C1驾照",
+        "",
+    ]
 
 
 def test_the_csv_starts_with_a_bom_so_excel_reads_it_as_utf8():
