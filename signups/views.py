@@ -73,8 +73,15 @@ def show_form(request, fair, form):
 
 
 def no_referrer(response):
-    """A page or link with a withdrawal code in it sends no Referer to wherever the person goes next."""
+    """A page with a withdrawal code in it sends no Referer to wherever the person goes next."""
     response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def same_origin_referrer(response):
+    """A withdrawal page with a form: no Referer to other sites, as no-referrer, but a same-origin POST keeps
+    its Origin header. Under no-referrer browsers send `Origin: null`, which Django's CSRF check refuses."""
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -83,14 +90,15 @@ def no_referrer(response):
 def withdraw_by_typing(request):
     """Type the code: a matching entry is shown for confirmation, as the link shows it."""
     if request.method != "POST":
-        return no_referrer(render(request, "signups/withdraw_form.html"))
+        return same_origin_referrer(render(request, "signups/withdraw_form.html"))
     limit = withdrawal_limit()
     if not limit.hit(client_address(request)):
         return refused(request, limit)
     typed = request.POST.get("code", "")
     signup = find_by_code(typed)
     if signup is None:
-        return no_referrer(render(request, "signups/withdraw_form.html", {"typed": typed, "not_found": True}, status=404))
+        context = {"typed": typed, "not_found": True}
+        return same_origin_referrer(render(request, "signups/withdraw_form.html", context, status=404))
     return confirm(request, signup, normalise_code(typed))
 
 
@@ -103,7 +111,7 @@ def withdraw_by_link(request, code):
         return refused(request, limit)
     signup = find_by_code(code)
     if signup is None:
-        return no_referrer(render(request, "signups/withdraw_form.html", {"not_found": True}, status=404))
+        return same_origin_referrer(render(request, "signups/withdraw_form.html", {"not_found": True}, status=404))
     if request.method == "POST":
         fair = signup.fair
         withdraw(signup)
@@ -113,4 +121,4 @@ def withdraw_by_link(request, code):
 
 def confirm(request, signup, code):
     context = {"signup": signup, "code": grouped(code), "choices": signup.choices.all()}
-    return no_referrer(render(request, "signups/withdraw_confirm.html", context))
+    return same_origin_referrer(render(request, "signups/withdraw_confirm.html", context))
