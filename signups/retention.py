@@ -5,6 +5,7 @@ entries already past their time)."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,9 +15,17 @@ BATCH = 500
 
 
 def expired(now=None):
-    """Entries created before the retention period; one created exactly at its start is still kept."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.SIGNUP_RETENTION_DAYS)
-    return Signup.objects.filter(created_at__lt=cutoff)
+    """Entries created before the retention period, or before the shorter one their notice stated (the
+    setting may have grown since); one created exactly at the period's start is still kept."""
+    now = now or timezone.now()
+    past = Q(created_at__lt=now - timedelta(days=settings.SIGNUP_RETENTION_DAYS))
+    for days in (
+        Signup.objects.filter(retention_days__lt=settings.SIGNUP_RETENTION_DAYS)
+        .values_list("retention_days", flat=True)
+        .distinct()
+    ):
+        past |= Q(retention_days=days, created_at__lt=now - timedelta(days=days))
+    return Signup.objects.filter(past)
 
 
 def purge_expired(now=None, progress=None):

@@ -37,6 +37,15 @@ def test_the_retention_period_is_a_setting(fair, positions, now, settings):
     assert purge_expired(now) == 1 and Signup.objects.count() == 1
 
 
+def test_an_entry_is_not_kept_longer_than_its_notice_said_when_the_setting_grows(fair, positions, now, settings):
+    settings.SIGNUP_RETENTION_DAYS = 30
+    told_30_days = entry_aged(fair, positions, timedelta(days=31), now)
+    settings.SIGNUP_RETENTION_DAYS = 90
+    kept = entry_aged(fair, positions, timedelta(days=31), now)
+    assert (told_30_days.retention_days, kept.retention_days) == (30, 90)
+    assert purge_expired(now) == 1 and list(Signup.objects.all()) == [kept]
+
+
 def test_the_scheduler_deletes_expired_entries(fair, positions):
     entry_aged(fair, positions, timedelta(days=91), timezone.now())
     reports = scheduler.run_jobs()
