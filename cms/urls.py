@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("videos/", include("media_center.urls")),
     path("stats/", include("stats.urls")),
+    path("interest/", include("signups.urls")),
     path("", include("columns.urls")),
 ]
 

@@ -9,7 +9,7 @@ import pytest
 pytestmark = pytest.mark.once  # no database in these
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_APPS = {"core", "columns", "media_center", "stats", "jobfairs", "distribution", "ops", "cms"}
+PROJECT_APPS = {"core", "columns", "media_center", "stats", "jobfairs", "signups", "distribution", "ops", "cms"}
 
 
 def imported_modules(folder):
@@ -33,6 +33,7 @@ def top_level(module):
         ("media_center", {"core"}),
         ("stats", {"core", "columns", "media_center"}),
         ("jobfairs", {"core", "columns", "media_center"}),
+        ("signups", {"core", "columns", "jobfairs"}),
     ],
 )
 def test_an_app_imports_only_the_apps_below_it(folder, may_import):
@@ -66,3 +67,25 @@ def test_nothing_imports_the_job_fairs_but_the_project_settings():
     for folder in ("core", "columns", "media_center", "stats"):
         for source, module in imported_modules(folder):
             assert top_level(module) != "jobfairs", f"{source.relative_to(ROOT)} imports {module}"
+
+
+@pytest.mark.parametrize("module", ["phones", "codes", "sheets"])
+def test_the_sign_ups_plain_work_imports_no_django(module):
+    """Phone numbers, withdrawal codes and export files are plain functions (openpyxl is no Django)."""
+    for node in ast.walk(ast.parse((ROOT / "signups" / f"{module}.py").read_text())):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] if not node.level else ["(relative)"]
+        else:
+            continue
+        for name in names:
+            assert name != "(relative)" and top_level(name) not in {"django", "wagtail", *PROJECT_APPS}, (
+                f"signups/{module}.py imports {name}"
+            )
+
+
+def test_nothing_imports_the_sign_ups_but_the_project_settings():
+    for folder in ("core", "columns", "media_center", "stats", "jobfairs"):
+        for source, module in imported_modules(folder):
+            assert top_level(module) != "signups", f"{source.relative_to(ROOT)} imports {module}"

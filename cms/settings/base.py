@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "media_center",
     "stats",
     "jobfairs",
+    "signups",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.forms",
@@ -270,6 +271,16 @@ PAGE_CACHE_VERSION_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_CHEC
 # Behind a reverse proxy, the header carrying the client's address (e.g. X-Real-IP); unset: REMOTE_ADDR.
 # Counting and rate limits go by address (core/ratelimit.py). STATS_CLIENT_ADDRESS_HEADER is its former name.
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER") or os.environ.get("STATS_CLIENT_ADDRESS_HEADER") or None
+
+# 「我感兴趣」 sign-ups (signups/): how long an entry is kept, and the limits on floods. Per phone number
+# strict (counted only for sign-ups that passed the form's checks); per address generous, since a
+# venue's Wi-Fi or a carrier's NAT is one address for hundreds of people (every POST counts).
+SIGNUP_RETENTION_DAYS = int(os.environ.get("SIGNUP_RETENTION_DAYS", 90))
+SIGNUP_PHONE_LIMIT_PER_HOUR = int(os.environ.get("SIGNUP_PHONE_LIMIT_PER_HOUR", 3))
+SIGNUP_PHONE_LIMIT_PER_DAY = int(os.environ.get("SIGNUP_PHONE_LIMIT_PER_DAY", 10))
+SIGNUP_ADDRESS_LIMIT = int(os.environ.get("SIGNUP_ADDRESS_LIMIT", 600))
+SIGNUP_ADDRESS_WINDOW_SECONDS = int(os.environ.get("SIGNUP_ADDRESS_WINDOW_SECONDS", 600))
+SIGNUP_WITHDRAW_ADDRESS_LIMIT = int(os.environ.get("SIGNUP_WITHDRAW_ADDRESS_LIMIT", 60))
 
 WAGTAIL_SITE_NAME = "工会融媒体中心"
 # The admin calls nothing outside the site: no gravatar (blocked in mainland China; Wagtail's own avatar

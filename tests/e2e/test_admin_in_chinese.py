@@ -23,12 +23,15 @@ from columns.models import (
 )
 from columns.roles import REVIEW_STEPS, REVIEW_WORKFLOW, assign_roles
 from media_center.ingest import ingest_file
+from signups.exports import export
 from tests.factories import ArticlePageFactory, UserFactory
+from tests.jobfairs.factories import JobFairPageFactory
+from tests.signups.factories import SignupFactory
 
 PASSWORD = "pass-for-tests"
 # Read as they are in a Chinese newsroom: file formats the video pages name, units, the ICP licence, the
 # schemes a web address starts with, and words with no Chinese in use (URL, ID, SEO, IP 地址, Cookie).
-FORMATS = {"HLS", "MP4", "MOV", "MKV", "WebM", "TS", "FLV", "AVI", "WebVTT", "RSS", "Atom"}
+FORMATS = {"HLS", "MP4", "MOV", "MKV", "WebM", "TS", "FLV", "AVI", "WebVTT", "RSS", "Atom", "CSV", "Excel", "XLSX"}
 ALLOWED = FORMATS | {"KB", "MB", "GB", "ICP", "http", "https", "URL", "ID", "SEO", "IP", "Cookie"}
 WEIBO_POST = "https://weibo.com/1234567890/Ab3dEf"
 ENGLISH = re.compile(r"[A-Za-z][A-Za-z0-9'’]*[A-Za-z0-9]")
@@ -207,6 +210,9 @@ def test_administrators_meet_only_chinese(walk, newsroom, role):
     admin = walk(role)
     word, typo = SensitiveWord.objects.get(), CommonTypo.objects.get()
     group = Group.objects.get(name="初审")
+    fair = JobFairPageFactory()
+    SignupFactory(fair=fair, positions=fair.positions_in_order(), name="王小明", phone="13800001234")
+    export(newsroom[role], "xlsx", fair=fair)
     admin.visit(
         *everyday_pages(),
         "/admin/snippets/columns/sensitiveword/",
@@ -230,6 +236,9 @@ def test_administrators_meet_only_chinese(walk, newsroom, role):
         "/admin/images/",
         "/admin/documents/",
         "/admin/videos/",
+        "/admin/signups/",
+        f"/admin/signups/fairs/{fair.pk}/",
+        "/admin/signups/exports/",
     )
     if role == "superuser":
         admin.visit(

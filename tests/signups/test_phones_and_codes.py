@@ -1,0 +1,48 @@
+import pytest
+
+from signups.codes import ALPHABET, grouped, new_code, normalise_code
+from signups.phones import is_mobile, mask_phone, normalise_phone
+
+pytestmark = pytest.mark.once  # plain functions: no database
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "13812345678",
+        "138 1234 5678",
+        "138-1234-5678",
+        "１３８１２３４５６７８",
+        "+86 138 1234 5678",
+        "008613812345678",
+        "8613812345678",
+    ],
+)
+def test_a_mobile_number_is_normalised_however_it_is_typed(typed):
+    assert normalise_phone(typed) == "13812345678"
+
+
+@pytest.mark.parametrize("typed", ["12812345678", "1381234567", "138123456789", "0517-83600000", "1381234567a", ""])
+def test_what_is_not_a_mainland_mobile_number_is_refused(typed):
+    assert not is_mobile(normalise_phone(typed))
+
+
+def test_a_phone_number_is_masked_but_for_its_first_three_and_last_four_digits():
+    assert mask_phone("13812341234") == "138****1234"
+
+
+def test_a_withdrawal_code_is_shown_in_two_groups_of_unambiguous_characters():
+    code = new_code()
+    assert len(code) == 8 and set(code) <= set(ALPHABET)
+    assert not set("01OIL") & set(ALPHABET)
+    assert grouped("K7P39QXM") == "K7P3-9QXM"
+
+
+@pytest.mark.parametrize("typed", ["K7P3-9QXM", "k7p39qxm", " k7p3 9qxm ", "Ｋ７Ｐ３－９ＱＸＭ"])
+def test_a_withdrawal_code_is_accepted_in_any_case_with_or_without_its_dash(typed):
+    assert normalise_code(typed) == "K7P39QXM"
+
+
+@pytest.mark.parametrize("typed", ["K7P3-9QX", "K7P3-9QXM1", "K0P3-9QXM", ""])
+def test_what_cannot_be_a_withdrawal_code_is_not_one(typed):
+    assert normalise_code(typed) == ""
