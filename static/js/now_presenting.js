@@ -7,6 +7,7 @@
   var box = document.querySelector("[data-now-presenting]");
   if (!box || !window.fetch) return;
   var link = box.querySelector("a");
+  var interest = box.querySelector("[data-interest]");
   var shown = null;
   var timer = null;
 
@@ -20,6 +21,7 @@
     });
     var item = number && document.querySelector('.position-item[data-number="' + number + '"]');
     if (item) item.classList.add("presenting");
+    return item;
   }
 
   function show(answer) {
@@ -32,7 +34,11 @@
     if (key === shown) return;
     shown = key;
     box.hidden = !position;
-    mark(position && position.number);
+    var item = mark(position && position.number);
+    // 「我感兴趣」 as the list offers it for this position (an open one): the sign-up form, that position ticked.
+    var offered = item && item.querySelector(".interest-link");
+    interest.hidden = !offered;
+    if (offered) interest.href = offered.href;
     if (!position) return;
     link.href = position.url;
     text("[data-title]", position.title);

@@ -19,7 +19,7 @@ def test_only_administrators_may_export_them(db, role):
 
 def test_the_demo_gives_the_demo_fairs_fictional_sign_ups_once(db):
     load_demo_fairs()
-    assert load_demo_signups() == 5
+    assert load_demo_signups() == 7
     assert load_demo_signups() == 0
-    assert Signup.objects.count() == 5
+    assert Signup.objects.count() == 7
     assert all(phone.startswith("138000000") for phone in Signup.objects.values_list("phone", flat=True))
