@@ -1,9 +1,9 @@
 """Demo job fairs for a fresh install: employers and fairs from demo_fairs.toml, in the 招聘直播 series.
 
 Keyed by slug (employers by credit code), so loading again only adds what is missing and never
-touches edited fairs. Times are relative to the load: one fair is announced, one is on air with a
-position pinned by 「正在讲解」, one has ended; the ended one shows the demo recording as its replay when the videos were made (`load_demo` without
-`--no-videos`), even if they were made by a later run, else it stays 已结束.
+touches edited fairs. Times are relative to the load: one fair is announced, one is on air with
+a position pinned by 「正在讲解」, one has ended. The ended one shows the demo recording as its replay
+when the videos were made (`load_demo` without `--no-videos`), even by a later run, else it stays 已结束.
 """
 
 import tomllib

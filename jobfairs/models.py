@@ -406,12 +406,19 @@ class JobFairPage(RoutablePageMixin, ListedPage):
         timed = sorted((position for position in positions if position.timed), key=lambda position: position.timed.start)
         return [Chapter(p.timed.start, p.timed.end, chapter_title(p)) for p in timed]
 
-    def presented_position(self):
-        """The position the host presents now (the last press of 「正在讲解」), numbered; None after 「讲解结束」."""
-        latest = self.shelf_presses.order_by("-pressed_at", "-pk").values_list("position_id", flat=True).first()
-        if latest is None:
+    def presented_position(self, positions=None):
+        """The position the host presents now (the last press of 「正在讲解」), numbered as in `positions`
+        (positions_in_order) or, without them, by its place; None after 「讲解结束」 or before any press."""
+        latest = self.shelf_presses.newest_first().first()
+        if latest is None or latest.position_id is None:
             return None
-        return next((position for position in self.positions_in_order() if position.pk == latest), None)
+        if positions is not None:
+            return next((position for position in positions if position.pk == latest.position_id), None)
+        position = self.positions.select_related("employer").filter(pk=latest.position_id).first()
+        if position is not None:  # one row, not the fair's three hundred, on each renewal of now/
+            position.number = self.positions.filter(sort_order__lt=position.sort_order).count() + 1
+            position.page_url = f"{self.url}{POSITIONS_PATH}{position.number}/"
+        return position
 
     @path("now/")
     def now_presenting(self, request):
@@ -656,6 +663,11 @@ class PositionMoment(models.Model):
         return f"{self.position} {self.start:.2f}–{self.end:.2f}"
 
 
+class ShelfPressQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-pressed_at", "-pk")
+
+
 class ShelfPress(models.Model):
     """A press of 「正在讲解」 on a position (or of 「讲解结束」: no position) while the fair is live.
 
@@ -672,6 +684,8 @@ class ShelfPress(models.Model):
     pressed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ShelfPressQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("讲解记录")

@@ -10,13 +10,14 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from media_center import clips
 from media_center.models import Video
 
-from .models import JobFairPage, PositionMoment
+from .models import JobFairPage, PositionMoment, ShelfPress
 from .shelf import Press, presented_spans
 
 RECENT_FAIRS = timedelta(days=30)  # how long after its end the scheduler looks for a fair's replay becoming known
@@ -64,6 +65,8 @@ def save_moments(positions, posted, replay, user):
                 PositionMoment.objects.filter(position=position).delete()
                 continue
             moment = PositionMoment.objects.filter(position=position).first()
+            if moment is not None and (moment.replay_id, moment.start, moment.end) == (replay.pk, *span):
+                continue  # posted back as shown: a time made from presses stays one, and follows the start
             set_span(position, moment, replay, span, user, from_presses=False)
 
 
@@ -80,21 +83,31 @@ def set_span(position, moment, replay, span, user, *, from_presses):
         moment.save()
 
 
+def recording_overlaps_fair(fair, replay):
+    """Whether the replay's recording start puts it within the fair's hours. A phone that stamps its files
+    when recording stops, or a camera writing Shanghai time as UTC, gives a start that does not: no
+    times are made from it, and staff are asked to correct it."""
+    if replay.recorded_at is None or not replay.duration:
+        return False
+    return replay.recorded_at < fair.end_at and replay.recorded_at + timedelta(seconds=replay.duration) > fair.start_at
+
+
 def moments_from_presses(fair):
     """The positions' times in the replay from the presses of 「正在讲解」 during the live, as soon as the
-    replay and its recording's start are known: how many positions got a time.
+    replay and its recording's start are known: how many positions got a time from them.
 
     Times video staff marked on this replay by hand stay theirs. Those made from presses before are made
     again: the recording's start may have been corrected since.
     """
     replay = fair.replay
-    if replay is None or replay.recorded_at is None or not replay.duration:
+    if replay is None or not recording_overlaps_fair(fair, replay):
         return 0
     presses = [Press(press.position_id, press.pressed_at) for press in fair.shelf_presses.all()]
     if not presses:
         return 0
     spans = presented_spans(presses, replay.recorded_at, replay.duration, fair.end_at)
     moments = {moment.position_id: moment for moment in PositionMoment.objects.filter(position__page=fair)}
+    timed = 0
     with transaction.atomic():
         for position in fair.positions.all():
             moment = moments.get(position.pk)
@@ -103,9 +116,10 @@ def moments_from_presses(fair):
             span = spans.get(position.pk)
             if span is not None:
                 set_span(position, moment, replay, span, None, from_presses=True)
+                timed += 1
             elif moment is not None and moment.from_presses:  # the corrected start left it outside the recording
                 moment.delete()
-    return len(spans)
+    return timed
 
 
 def times_from_presses(sender, instance, **kwargs):
@@ -116,19 +130,14 @@ def times_from_presses(sender, instance, **kwargs):
 def moments_for_new_replays():
     """Scheduler: a fair whose replay was chosen before its file was probed gets its times once the
     recording's start is known (publishing a fair with a probed replay does it at once)."""
-    fairs = (
-        JobFairPage.objects.filter(
-            end_at__gt=timezone.now() - RECENT_FAIRS,
-            replay__recorded_at__isnull=False,
-            shelf_presses__position__isnull=False,
-        )
-        .select_related("replay")
-        .distinct()
-    )
+    pressed = ShelfPress.objects.filter(fair=OuterRef("pk"), position__isnull=False)
+    timed_on_replay = PositionMoment.objects.filter(position__page=OuterRef("pk"), replay=OuterRef("replay"))
+    fairs = JobFairPage.objects.filter(
+        Exists(pressed), ~Exists(timed_on_replay), end_at__gt=timezone.now() - RECENT_FAIRS, replay__recorded_at__isnull=False
+    ).select_related("replay")
     timed = 0
     for fair in fairs:
-        if not PositionMoment.objects.filter(position__page=fair, replay=fair.replay).exists():
-            timed += moments_from_presses(fair)
+        timed += moments_from_presses(fair)
     return _("岗位讲解时段：按直播讲解记录换算了 %(count)d 个。") % {"count": timed} if timed else ""
 
 

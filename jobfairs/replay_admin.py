@@ -17,9 +17,10 @@ from media_center.admin_views import progress_text
 from media_center.models import Video
 
 from .models import JobFairPage
-from .moments import make_position_clip, moments_from_presses, needs_clip, save_moments
+from .moments import make_position_clip, moments_from_presses, needs_clip, recording_overlaps_fair, save_moments
 
 MOMENTS_PERMISSION = "jobfairs.change_positionmoment"
+SYNC_RANGE = timedelta(days=1)  # a typed recording start further from the fair's is a typing mistake
 
 
 def check_replay_staff(user):
@@ -98,8 +99,9 @@ class FairReplayView(generic.WagtailAdminTemplateMixin, TemplateView):
             "refresh": bool(unfinished),
             "may_clip": self.request.user.has_perm("media_center.add_video") and replay.status == Video.Status.READY,
             "presses": self.fair.shelf_presses.count(),
-            "first_press": self.fair.shelf_presses.filter(position__isnull=False).first(),
+            "first_press": self.first_press(),
             "recorded_at": replay.recorded_at and timezone.localtime(replay.recorded_at),
+            "start_fits": recording_overlaps_fair(self.fair, replay),
         }
 
     def post(self, request, pk):
@@ -124,18 +126,39 @@ class FairReplayView(generic.WagtailAdminTemplateMixin, TemplateView):
         messages.success(request, _("已保存岗位讲解时段：回放的章节已更新，无需重新审核。"))
         return redirect("jobfair_replays:positions", pk=self.fair.pk)
 
-    def sync_presses(self, request):
-        """Correct when the recording started (typed, or the player's position at the first press), then
-        turn the live's presses of 「正在讲解」 into the positions' times again."""
+    def first_press(self):
+        """The first press of 「正在讲解」 on a position: what 「播放器当前位置 = 第一次讲解」 aligns with."""
+        return self.fair.shelf_presses.filter(position__isnull=False).select_related("position").first()
+
+    def typed_start(self, request, first):
+        """The recording's start staff gave: the player's time at the first press, or typed (Shanghai time
+        unless an offset is given); ValidationError with what to do."""
         replay = self.fair.replay
-        first = self.fair.shelf_presses.filter(position__isnull=False).first()
+        if request.POST["sync"] == "align":
+            try:
+                at = float(request.POST.get("player_time", ""))
+            except ValueError:
+                raise ValidationError(_("没有读到播放器的位置：请先播放回放，再点这个按钮。")) from None
+            if first is None or not 0 <= at <= (replay.duration or 0):
+                raise ValidationError(_("播放器的位置超出了回放的长度。"))
+            return first.pressed_at - timedelta(seconds=at)
         try:
-            if request.POST.get("player_time") and first is not None:
-                started = first.pressed_at - timedelta(seconds=float(request.POST["player_time"]))
-            else:
-                started = timezone.make_aware(datetime.fromisoformat(request.POST.get("recorded_at", "").strip()))
-        except (ValueError, OverflowError):
-            messages.error(request, _("请填写录制开始时间，精确到秒，如 2026-11-29 09:00:05。"))
+            started = datetime.fromisoformat(request.POST.get("recorded_at", "").strip())
+        except ValueError:
+            raise ValidationError(_("请填写录制开始时间，精确到秒，如 2026-11-29 09:00:05。")) from None
+        started = started if timezone.is_aware(started) else timezone.make_aware(started)
+        if abs(started - self.fair.start_at) > SYNC_RANGE:
+            raise ValidationError(_("录制开始时间应在招聘会开始前后一天之内。"))
+        return started
+
+    def sync_presses(self, request):
+        """Correct when the recording started, then turn the live's presses of 「正在讲解」 into the
+        positions' times again (those marked by hand stay)."""
+        replay = self.fair.replay
+        try:
+            started = self.typed_start(request, self.first_press())
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
             return redirect("jobfair_replays:positions", pk=self.fair.pk)
         replay.recorded_at = started
         replay.save(update_fields=["recorded_at"])

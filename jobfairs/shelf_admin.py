@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from .models import JobFairPage, ShelfPress, shelf_tag
 from .state import FairState
 
 SHELF_PERMISSION = "jobfairs.add_shelfpress"
+UNDO_PERMISSION = "jobfairs.delete_shelfpress"
 NEARBY = timedelta(hours=12)  # fairs listed for the shelf: on air, or starting or ended within this
 RECENT_PRESSES = 8
 
@@ -43,7 +43,12 @@ class ShelfIndexView(generic.WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        fairs = JobFairPage.objects.live().filter(Q(start_at__lt=now + NEARBY) & Q(end_at__gt=now - NEARBY)).order_by("start_at")
+        fairs = (
+            JobFairPage.objects.live()
+            .filter(start_at__lt=now + NEARBY, end_at__gt=now - NEARBY)
+            .select_related("replay")
+            .order_by("start_at")
+        )
         for fair in fairs:
             fair.current_state = fair.state(now)
         return {**super().get_context_data(**kwargs), "fairs": fairs}
@@ -63,8 +68,8 @@ class ShelfView(View):
     def get(self, request, pk):
         fair = self.fair
         positions = fair.positions_in_order()
-        presented = fair.presented_position()
-        presses = list(fair.shelf_presses.select_related("position").order_by("-pressed_at", "-pk")[:RECENT_PRESSES])
+        presented = fair.presented_position(positions)
+        presses = list(fair.shelf_presses.newest_first().select_related("position")[:RECENT_PRESSES])
         return render(
             request,
             self.template_name,
@@ -84,14 +89,12 @@ class ShelfView(View):
         if fair.state() != FairState.LIVE:
             messages.error(request, _("招聘会不在直播中：「正在讲解」只在直播时使用。"))
         elif "undo" in request.POST:
-            latest = fair.shelf_presses.order_by("-pressed_at", "-pk").first()
-            if latest is not None:
-                latest.delete()
-                messages.success(request, _("已撤销上一次操作。"))
+            self.undo(request, fair)
         elif "end" in request.POST:
             ShelfPress.objects.create(fair=fair, position=None, pressed_by=request.user)
         else:
-            position = fair.positions.filter(pk=request.POST.get("position") or None).first()
+            wanted = request.POST.get("position", "")
+            position = fair.positions.filter(pk=wanted).first() if wanted.isdigit() else None
             if position is None:
                 messages.error(request, _("没有这个岗位，可能已被编辑删除：请刷新页面。"))
             else:
@@ -99,6 +102,19 @@ class ShelfView(View):
                 anchor = f"#position-{position.pk}"
         bump(shelf_tag(fair.pk))
         return redirect(reverse("jobfair_shelf:shelf", args=[fair.pk]) + anchor)
+
+    @staticmethod
+    def undo(request, fair):
+        """Take back the press the button was shown with, only while it is still the newest: a double tap,
+        or a second phone pressing meanwhile, must not take back two."""
+        if not request.user.has_perm(UNDO_PERMISSION):
+            raise PermissionDenied
+        latest = fair.shelf_presses.newest_first().first()
+        if latest is None or str(latest.pk) != request.POST.get("undo"):
+            messages.error(request, _("上一次操作已经变了（可能已撤销，或有人刚按过）：请看清当前状态再操作。"))
+            return
+        latest.delete()
+        messages.success(request, _("已撤销上一次操作。"))
 
 
 urlpatterns = [

@@ -33,3 +33,17 @@ def test_ingesting_keeps_when_the_recording_started(media_dir, django_capture_on
     video.refresh_from_db()
     assert video.status == Video.Status.READY
     assert video.recorded_at == datetime(2026, 11, 29, 1, 0, 5, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+def test_a_start_staff_set_before_the_probe_is_kept(media_dir, django_capture_on_commit_callbacks):
+    stamped = generate_video(media_dir / "restamped.mp4", seconds=2, creation_time="2026-11-29T01:00:05Z")
+    corrected = datetime(2026, 11, 29, 1, 0, 9, tzinfo=UTC)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        video = ingest_file(stamped, title="招聘会直播录像")
+    Video.objects.filter(pk=video.pk).update(recorded_at=corrected)  # as staff save it, or a retried probe meets it
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
+    video.refresh_from_db()
+    assert video.status == Video.Status.READY and video.recorded_at == corrected
