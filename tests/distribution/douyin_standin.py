@@ -776,6 +776,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: a client's pool reuses connections, as with the real service
     server_version = "DouyinStandIn/1"
     timeout = 120  # a client silent that long mid-request is gone
+    disable_nagle_algorithm = True  # headers and body go in two writes: without this, each small reply waits ~40 ms
 
     def log_message(self, *args):
         pass  # the tests read state.requests, not a log
