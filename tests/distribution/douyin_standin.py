@@ -561,7 +561,11 @@ class StandInState:
 
 
 class BodyReader:
-    """The request body as a stream, by Content-Length or chunked transfer coding; `read` never exceeds `n`."""
+    """The request body as a stream, by Content-Length or chunked transfer coding.
+
+    `readinto` fills the caller's buffer, so a large body costs no allocation per chunk (the fast path of
+    uploads); `read` returns bytes (small bodies).
+    """
 
     def __init__(self, rfile, headers):
         self.rfile = rfile
@@ -569,6 +573,7 @@ class BodyReader:
         self.chunked = "chunked" in headers.get("Transfer-Encoding", "").lower()
         self._chunk_left = 0
         self._done = False
+        self._scratch = None
         length = headers.get("Content-Length")
         if self.chunked:
             self.remaining = None
@@ -579,40 +584,55 @@ class BodyReader:
                 raise bad_request("Content-Length 不是整数")
             if self.remaining < 0:
                 raise bad_request("Content-Length 为负")
+            self._done = not self.remaining
         self.declared_length = None if self.chunked else self.remaining
 
-    def read(self, n=READ_CHUNK):
+    def _available(self):
+        """How many bytes can be read now without passing the body's end: 0 at the end."""
         if self._done:
-            return b""
+            return 0
         if not self.chunked:
-            data = self.rfile.read(min(n, self.remaining)) if self.remaining else b""
-            if self.remaining and not data:
+            return self.remaining
+        if not self._chunk_left:
+            line = self.rfile.readline(1024)
+            if not line:
                 raise ConnectionError("the client closed the connection mid-body")
-            self.remaining -= len(data)
-            self._done = not self.remaining
-        else:
-            if not self._chunk_left:
-                line = self.rfile.readline(1024)
-                if not line:
-                    raise ConnectionError("the client closed the connection mid-body")
-                try:
-                    size = int(line.split(b";")[0].strip(), 16)
-                except ValueError:
-                    raise ConnectionError("a malformed chunk size: the connection cannot go on")
-                if not size:
-                    while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                        pass  # trailers
-                    self._done = True
-                    return b""
-                self._chunk_left = size
-            data = self.rfile.read(min(n, self._chunk_left))
-            if not data:
-                raise ConnectionError("the client closed the connection mid-body")
-            self._chunk_left -= len(data)
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                raise ConnectionError("a malformed chunk size: the connection cannot go on")
+            if not size:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                self._done = True
+                return 0
+            self._chunk_left = size
+        return self._chunk_left
+
+    def readinto(self, view):
+        """Read into `view` (a writable memoryview); the number of bytes, 0 at the end of the body."""
+        available = self._available()
+        if not available or not len(view):
+            return 0
+        got = self.rfile.readinto(view[: min(len(view), available)])
+        if not got:
+            raise ConnectionError("the client closed the connection mid-body")
+        self.read_bytes += got
+        if self.chunked:
+            self._chunk_left -= got
             if not self._chunk_left:
                 self.rfile.readline(16)  # the CRLF that ends a chunk
-        self.read_bytes += len(data)
-        return data
+        else:
+            self.remaining -= got
+            self._done = not self.remaining
+        return got
+
+    def read(self, n=64 * 1024):
+        buffer = bytearray(n)
+        with memoryview(buffer) as view:
+            got = self.readinto(view)
+        del buffer[got:]
+        return bytes(buffer)
 
     def read_at_most(self, limit):
         """A small body whole (forms, JSON); None when it is larger than `limit` (the rest is drained)."""
@@ -625,11 +645,21 @@ class BodyReader:
             parts.append(chunk)
         return b"".join(parts)
 
+    def chunks(self, size=READ_CHUNK):
+        """The rest of the body as views of one reused buffer: each is valid until the next is asked for."""
+        self._scratch = self._scratch or memoryview(bytearray(size))
+        while got := self.readinto(self._scratch):
+            yield self._scratch[:got]
+
     def drain(self, limit=None):
         """Read and drop what is left (up to `limit` bytes in all), so the connection can serve the next request."""
-        while not self._done and (limit is None or self.read_bytes < limit):
-            if not self.read(READ_CHUNK if limit is None else min(READ_CHUNK, limit - self.read_bytes)):
-                break
+        if limit is None:
+            for _chunk in self.chunks():
+                pass
+            return
+        self._scratch = self._scratch or memoryview(bytearray(READ_CHUNK))
+        while self.read_bytes < limit and self.readinto(self._scratch[: min(READ_CHUNK, limit - self.read_bytes)]):
+            pass
 
 
 class MultipartError(ValueError):
@@ -637,61 +667,73 @@ class MultipartError(ValueError):
 
 
 class MultipartReader:
-    """multipart/form-data, part by part, without holding the body: only the tail of a boundary is buffered.
+    """multipart/form-data, part by part, without holding the body: one fixed buffer, refilled in place.
 
     Iterating yields each part's headers (`name`, `filename`, `content_type`); `stream(write)` passes its
-    bytes to `write` as they arrive, and a part not streamed is skipped.
+    bytes to `write` as they arrive (views of the buffer, valid during the call), and a part not
+    streamed is skipped.
     """
 
-    def __init__(self, body, boundary):
+    def __init__(self, body, boundary, size=READ_CHUNK):
+        if not 1 <= len(boundary) <= 200:
+            raise MultipartError("multipart 分隔符长度不对")
         self.body = body
         self.delimiter = b"\r\n--" + boundary
-        self.buffer = bytearray(b"\r\n")  # the first boundary is not preceded by CRLF: pretend it is
+        self.buffer = bytearray(size)
+        self.view = memoryview(self.buffer)
+        self.buffer[:2] = b"\r\n"  # the first boundary is not preceded by CRLF: pretend it is
+        self.start, self.end = 0, 2  # the unread bytes are buffer[start:end]
         self._open = False
 
     def _fill(self):
-        chunk = self.body.read()
-        if not chunk:
-            raise MultipartError("multipart 正文不完整：缺少结束分隔符")
-        self.buffer += chunk
+        """Move the unread bytes to the front and read more behind them."""
+        left = self.end - self.start
+        if self.start:
+            self.view[:left] = bytes(self.view[self.start : self.end])  # a delimiter's length at most, or headers
+            self.start, self.end = 0, left
+        got = self.body.readinto(self.view[self.end :])
+        if not got:
+            raise MultipartError(
+                "multipart 正文不完整：缺少结束分隔符" if self.end < len(self.buffer) else "multipart 分段头过长"
+            )
+        self.end += got
 
     def _next_delimiter(self, write):
         """Pass bytes up to the next delimiter to `write` (or drop them) and consume the delimiter."""
         keep = len(self.delimiter) - 1
         while True:
-            at = self.buffer.find(self.delimiter)
-            end = at if at >= 0 else len(self.buffer) - keep
-            if end > 0 and write is not None:
-                with memoryview(self.buffer) as view:
-                    write(view[:end])
+            at = self.buffer.find(self.delimiter, self.start, self.end)
+            stop = at if at >= 0 else max(self.start, self.end - keep)
+            if stop > self.start and write is not None:
+                write(self.view[self.start : stop])
             if at >= 0:
-                del self.buffer[: at + len(self.delimiter)]
+                self.start = at + len(self.delimiter)
                 return
-            if end > 0:
-                del self.buffer[:end]
+            self.start = stop
             self._fill()
 
     def _read_until(self, marker, limit):
-        while (at := self.buffer.find(marker)) < 0:
-            if len(self.buffer) > limit:
+        while (at := self.buffer.find(marker, self.start, self.end)) < 0:
+            if self.end - self.start > limit:
                 raise MultipartError("multipart 分段头过长")
             self._fill()
-        data = bytes(self.buffer[:at])
-        del self.buffer[: at + len(marker)]
+        data = bytes(self.view[self.start : at])
+        self.start = at + len(marker)
         return data
+
+    def _peek(self, n):
+        while self.end - self.start < n:
+            self._fill()
+        return bytes(self.view[self.start : self.start + n])
 
     def __iter__(self):
         self._next_delimiter(None)  # the preamble
         while True:
-            while len(self.buffer) < 2:
-                self._fill()
-            if self.buffer[:2] == b"--":  # the close delimiter: the epilogue is drained with the body
+            if self._peek(2) == b"--":  # the close delimiter: the epilogue is drained with the body
                 return
             self._read_until(b"\r\n", 1024)  # transport padding, then the line break
-            while len(self.buffer) < 2:
-                self._fill()
-            if self.buffer[:2] == b"\r\n":  # a part without headers
-                del self.buffer[:2]
+            if self._peek(2) == b"\r\n":  # a part without headers
+                self.start += 2
                 lines = []
             else:
                 lines = self._read_until(b"\r\n\r\n", 16 * 1024).split(b"\r\n")
@@ -1302,7 +1344,7 @@ class _Handler(BaseHTTPRequestHandler):
     def call_sink(self, call):
         """Not Douyin: the body is read and dropped (hashed if the state hashes), for a bare-throughput baseline."""
         sink = FileSink(self.state.hash_name)
-        while chunk := call.body.read():
+        for chunk in call.body.chunks():
             sink.write(chunk)
         return {"size": sink.size, "digest": sink.digest}
 
