@@ -810,8 +810,8 @@ class Call:
     open_id: str | None = None
 
 
-class _Closed(Exception):
-    """The connection was closed or reset on purpose (a fault): no reply."""
+class _Handled(Exception):
+    """A fault has answered the request, or closed the connection without an answer: nothing more to do."""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -870,7 +870,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             self.handle_call(Call(endpoint, query, headers, body, record) if endpoint else None, record, body, url.path)
-        except _Closed:
+        except _Handled:
             pass
         except OSError:
             self.close_connection = True  # the client went away mid-request
@@ -900,6 +900,8 @@ class _Handler(BaseHTTPRequestHandler):
             error, result = raised, None
         body.drain()
         if fault and fault.kind == LOST_REPLY:
+            record.error_code = error.code if error else OK  # what was done, though the client never hears it
+            record.description = error.description if error else ""
             self.close(reset=False)
         if fault and fault.kind == ERROR_AFTER:
             if fault.status:
@@ -931,10 +933,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.close(reset=False)
         if fault.kind == HTTP_ERROR:
             self.reply_text(record, fault.status)
-            raise _Closed
+            raise _Handled
         if fault.kind == ERROR:
             self.reply_error(record, DouyinError(fault.code, fault.description or f"注入的错误 {fault.code}"))
-            raise _Closed
+            raise _Handled
 
     def close(self, *, reset):
         """End the connection with no reply: a reset (RST) or an orderly close (FIN, a lost reply)."""
@@ -946,7 +948,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             self.rfile.close()  # the file holds the socket open: close it first
             self.connection.close()
-        raise _Closed
+        raise _Handled
 
     def process(self, call):
         """Checks common to an endpoint's calls, then its logic. Returns the reply's data or raises DouyinError."""

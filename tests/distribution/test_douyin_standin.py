@@ -20,6 +20,7 @@ from tests.distribution.douyin_standin import (
     MB,
     NOT_PUBLIC,
     UNDER_REVIEW,
+    running_standin,
 )
 
 pytestmark = pytest.mark.once  # no database here
@@ -142,6 +143,17 @@ def test_the_authorize_page_redirects_to_the_redirect_uri_with_a_code_and_the_st
     query = parse_qs(location.query)
     assert query["account"] == ["1"] and query["state"] == ["csrf-123"]
     assert query["code"][0] in douyin.state.codes
+
+
+def test_the_authorize_page_refuses_an_unknown_client_key(douyin, http):
+    query = {
+        "client_key": "nobody",
+        "response_type": "code",
+        "scope": "video.create.bind",
+        "redirect_uri": "https://cms.example/cb",
+    }
+    data_of(http.get(PATHS["connect"], params=query), code=2100005)
+    assert not douyin.state.codes
 
 
 def test_a_code_buys_tokens_once(douyin, http):
@@ -407,6 +419,15 @@ def test_a_200_mb_streamed_upload_leaves_the_servers_memory_flat(douyin, account
     assert douyin.state.uploads[upload_id].parts[2].digest == hashlib.sha256(BLOCK * 20).hexdigest()
 
 
+def test_uploads_can_be_kept_on_disk(tmp_path):
+    """store_dir: for a client test that must check the very bytes it sent."""
+    with running_standin(store_dir=str(tmp_path)) as douyin, httpx.Client(base_url=douyin.base_url, verify=False) as http:
+        content = clip(MB + 7)
+        data_of(Account(http, douyin.state.issue_tokens()).upload(content))
+    (stored,) = tmp_path.iterdir()
+    assert stored.read_bytes() == content
+
+
 # Publishing.
 
 
@@ -481,8 +502,11 @@ def test_video_data_lean_form_lists_published_items_only_and_without_review_fiel
     douyin.state.publish(item_id)
     (entry,) = account.video_data(item_id)
     assert entry["share_url"] and "video_status" not in entry and "is_reviewed" not in entry
+    assert [entry["item_id"] for entry in account.video_list()["list"]] == [item_id]
+    assert "video_status" not in account.video_list()["list"][0]
     douyin.state.remove(item_id)
     assert account.video_data(item_id) == []
+    assert account.video_list()["list"] == []
 
 
 def test_video_data_lists_only_the_accounts_own_items(douyin, http, account):
@@ -571,6 +595,8 @@ def test_a_lost_reply_takes_effect_though_the_client_gets_no_reply(douyin, accou
         account.create(video_id, "职工运动会集锦")
     (item,) = douyin.state.items.values()
     assert item.title == "职工运动会集锦"
+    (lost,) = douyin.state.requests_to("create_video")
+    assert (lost.fault, lost.http_status, lost.error_code) == ("lost_reply", None, 0)
     data_of(account.create(video_id, "职工运动会集锦"), code=2100005)
     douyin.state.publish(item.item_id)
     assert [entry["title"] for entry in account.video_list()["list"]] == ["职工运动会集锦"]
