@@ -170,16 +170,28 @@ def bad_request(description):
 
 
 class Clock:
-    """Wall time plus an offset the tests move, so token and upload_id expiry need no waiting."""
+    """Wall time plus an offset the tests move, so token and upload_id expiry need no waiting.
+
+    `freeze()` stops it (a rate-limit test then does not depend on how fast the machine is).
+    """
 
     def __init__(self):
         self.offset = 0.0
+        self.frozen_at = None
 
     def now(self):
-        return time.time() + self.offset
+        return self.frozen_at if self.frozen_at is not None else time.time() + self.offset
 
     def advance(self, seconds):
+        if self.frozen_at is not None:
+            self.frozen_at += seconds
         self.offset += seconds
+
+    def freeze(self):
+        self.frozen_at = self.now()
+
+    def unfreeze(self):
+        self.frozen_at = None
 
 
 @dataclass

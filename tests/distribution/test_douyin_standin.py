@@ -642,6 +642,7 @@ def test_a_fault_for_one_part_leaves_the_others(douyin, account):
 
 def test_calls_beyond_the_rate_limit_are_28003018(douyin, account):
     douyin.state.set_rate_limit("video_list", per_second=2)
+    douyin.state.clock.freeze()
     data_of(account.call("video_list"))
     data_of(account.call("video_list"))
     data_of(account.call("video_list"), code=28003018)
