@@ -44,4 +44,5 @@ def test_the_apps_register_their_loaders_in_this_order():
         ("videos", True),
         ("article_videos", False),
         ("job_fairs", False),
+        ("signups", False),
     ]
