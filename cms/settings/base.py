@@ -272,6 +272,10 @@ PAGE_CACHE_VERSION_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_CHEC
 # Counting and rate limits go by address (core/ratelimit.py). STATS_CLIENT_ADDRESS_HEADER is its former name.
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER") or os.environ.get("STATS_CLIENT_ADDRESS_HEADER") or None
 
+# Keys for the secrets kept in the database (core/encryption.py), newest first. Development makes its own
+# in var/; production gives them here, and channel accounts cannot be saved without them.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+
 # 「我感兴趣」 sign-ups (signups/): how long an entry is kept, and the limits on floods. Per phone number
 # strict (counted only for sign-ups that passed the form's checks); per address generous, since a
 # venue's Wi-Fi or a carrier's NAT is one address for hundreds of people (every POST counts).

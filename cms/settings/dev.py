@@ -3,18 +3,20 @@
 import os
 import secrets
 
+from cryptography.fernet import Fernet
+
 from .base import *  # noqa: F401,F403
 from .base import VAR_DIR, env_bool, env_list
 
 
-def installation_secret_key(path):
+def installation_secret_key(path, make=lambda: secrets.token_urlsafe(50)):
     """A key of this installation's own, made on its first start and kept in var/ (never in the repository).
 
     Web, worker and scheduler start together: the first to link its key in place wins, the others read it.
     """
     if not path.exists():
         draft = path.with_name(f"{path.name}.{os.getpid()}")
-        draft.write_text(secrets.token_urlsafe(50))
+        draft.write_text(make())
         draft.chmod(0o600)
         try:
             os.link(draft, path)
@@ -28,6 +30,10 @@ def installation_secret_key(path):
 # Readers of `make run` see the site's own error pages; Django's technical ones only when asked for.
 DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret_key(VAR_DIR / "secret-key.txt")
+# Channel secrets in the database (core/encryption.py): this installation's own key unless the environment gives keys.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [
+    installation_secret_key(VAR_DIR / "field-encryption-key.txt", make=lambda: Fernet.generate_key().decode())
+]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
 
 # WhiteNoise serves straight from the app folders, as they are now, DEBUG or not: no collectstatic in development.

@@ -13,6 +13,7 @@ from .base import *  # noqa: E402,F401,F403
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"
+FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy1sb24="]  # test only: a Fernet key anyone can read
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

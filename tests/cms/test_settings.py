@@ -91,6 +91,15 @@ def test_development_makes_a_secret_key_of_its_own_and_keeps_it(tmp_path):
     assert (tmp_path / "secret-key.txt").stat().st_mode & 0o077 == 0
 
 
+def test_development_makes_an_encryption_key_of_its_own_and_keeps_it(tmp_path):
+    print_keys = "from django.conf import settings; print(settings.FIELD_ENCRYPTION_KEYS[0])"
+    first = run_python(print_keys, DJANGO_SETTINGS_MODULE="cms.settings.dev", UMC_VAR_DIR=str(tmp_path))
+    again = run_python(print_keys, DJANGO_SETTINGS_MODULE="cms.settings.dev", UMC_VAR_DIR=str(tmp_path))
+    key = first.stdout.strip()
+    assert len(key) == 44 and key == again.stdout.strip()
+    assert (tmp_path / "field-encryption-key.txt").stat().st_mode & 0o077 == 0
+
+
 def test_development_settings_hold_no_fixed_secret_key():
     assert "SECRET_KEY = " not in (REPO / "cms" / "settings" / "dev.py").read_text().replace(
         'SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret_key', ""
