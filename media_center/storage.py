@@ -60,6 +60,33 @@ def blocks(stream, length, block_size=COPY_BUFFER):
         yield block
 
 
+def size_of(name):
+    return video_storage().size(name)
+
+
+def read_range(name, start, length, block_size=1024 * 1024):
+    """`length` bytes of `name` from `start`, a block at a time: a local file read in place, or one ranged
+    GET on S3 streamed as it arrives, so a channel upload of a 4 GB clip holds a block, not the file."""
+    path = local_path_of(name)
+    if path is not None:
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            yield from blocks(handle, length, block_size)
+        return
+    from storages.utils import clean_name
+
+    storage = video_storage()
+    key = storage._normalize_name(clean_name(name))  # the bucket key, with the storage's location, as it names it
+    reply = storage.connection.meta.client.get_object(
+        Bucket=storage.bucket_name, Key=key, Range=f"bytes={start}-{start + length - 1}"
+    )
+    body = reply["Body"]
+    try:
+        yield from blocks(body, length, block_size)
+    finally:
+        body.close()
+
+
 def store(local_file, name):
     with open(local_file, "rb") as handle:
         return store_stream(handle, name)

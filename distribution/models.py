@@ -1,0 +1,172 @@
+"""Publishing to the outside channels: the union's accounts there, the rules that send clips by
+themselves, and one row per item sent to an account (a distribution), which posts exactly once.
+
+A distribution records what it is about to do before it does it (`create_started_at`, the caption
+sent) and what came of it after (`item_id`): after a crash between the two, the runner asks the
+channel instead of posting again (runner.py).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.encryption import EncryptedTextField
+
+STALE_AFTER = timedelta(minutes=2)  # a running distribution whose worker is silent this long is taken back
+RENEWALS_ALLOWED = 5  # Douyin renews a refresh token at most five times; then a person authorises again
+
+
+class Channel(models.TextChoices):
+    DOUYIN = "douyin", _("抖音")
+
+
+class ChannelAccount(models.Model):
+    """An account of the union on a channel, with the app it posts through. Secrets are stored encrypted
+    (core.encryption) and never shown back."""
+
+    channel = models.CharField(_("平台"), max_length=20, choices=Channel.choices, default=Channel.DOUYIN)
+    name = models.CharField(_("账号名称"), max_length=100, help_text=_("如：淮安市总工会抖音号"))
+    client_key = models.CharField(_("应用 Client Key"), max_length=100)
+    client_secret = EncryptedTextField(_("应用 Client Secret"), blank=True)
+    open_id = models.CharField(_("授权账号 open_id"), max_length=100, blank=True, editable=False)
+    scope = models.CharField(_("授权范围"), max_length=300, blank=True, editable=False)
+    access_token = EncryptedTextField(blank=True, editable=False)
+    access_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    refresh_token = EncryptedTextField(blank=True, editable=False)
+    refresh_expires_at = models.DateTimeField(_("授权有效期至"), null=True, blank=True, editable=False)
+    renewals = models.PositiveSmallIntegerField(_("续期次数"), default=0, editable=False)
+    connected_at = models.DateTimeField(_("授权时间"), null=True, blank=True, editable=False)
+    auth_problem = models.CharField(_("授权问题"), max_length=500, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("平台账号")
+        verbose_name_plural = _("平台账号")
+        ordering = ["channel", "name"]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} · {self.name}"
+
+    @property
+    def is_connected(self):
+        return bool(self.access_token and self.open_id) and not self.auth_problem
+
+    def auth_state(self, now=None):
+        """未授权, 需要重新授权 (with the reason), 即将需要重新授权 or 已授权: what the admin shows."""
+        now = now or timezone.now()
+        if not self.refresh_token or not self.open_id:
+            return _("未授权")
+        if self.auth_problem or (self.refresh_expires_at and self.refresh_expires_at <= now):
+            return _("需要重新授权")
+        if self.renewals >= RENEWALS_ALLOWED:  # the last refresh token lives its 30 days: then a person authorises
+            return _("即将需要重新授权")
+        return _("已授权")
+
+
+class DistributionRule(models.Model):
+    """Every clip 终审 approves in this column or series (or a series under the column) goes to the account."""
+
+    section = models.ForeignKey("wagtailcore.Page", verbose_name=_("栏目或系列"), on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(ChannelAccount, verbose_name=_("发布到"), on_delete=models.CASCADE, related_name="rules")
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("自动发布规则")
+        verbose_name_plural = _("自动发布规则")
+        constraints = [models.UniqueConstraint(fields=["section", "account"], name="one_rule_per_section_and_account")]
+
+    def __str__(self):
+        return f"{self.section} → {self.account}"
+
+
+class DistributionQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Waiting rows whose time has come, and running ones whose worker went silent."""
+        now = now or timezone.now()
+        waiting = Q(status__in=Distribution.WAITING, next_try_at__lte=now)
+        stalled = Q(status__in=Distribution.WORKING, heartbeat_at__lt=now - STALE_AFTER)
+        return self.filter(waiting | stalled, active=True)
+
+
+class Distribution(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        UPLOADING = "uploading", _("上传中")
+        CREATING = "creating", _("发布中")
+        UNDER_REVIEW = "under_review", _("平台审核中")
+        PUBLISHED = "published", _("已发布")
+        REMOVED = "removed", _("已被平台移除")
+        RETRYING = "retrying", _("等待重试")
+        NEEDS_AUTH = "needs_auth", _("需要重新授权")
+        NEEDS_CONFIG = "needs_config", _("需要管理员配置")
+        FAILED = "failed", _("发布失败")
+        UNKNOWN = "unknown", _("状态不明，请人工核对")
+        CANCELLED = "cancelled", _("已取消")
+
+    WAITING = (Status.QUEUED, Status.RETRYING, Status.UNDER_REVIEW)  # the runner takes them when next_try_at comes
+    WORKING = (Status.UPLOADING, Status.CREATING)  # a worker holds them (heartbeat)
+    FINAL = (Status.PUBLISHED, Status.REMOVED, Status.FAILED, Status.UNKNOWN, Status.CANCELLED)
+
+    video = models.ForeignKey(
+        "media_center.Video", verbose_name=_("短视频"), on_delete=models.CASCADE, related_name="distributions"
+    )
+    account = models.ForeignKey(ChannelAccount, verbose_name=_("平台账号"), on_delete=models.PROTECT, related_name="distributions")
+    active = models.BooleanField(default=True, editable=False)  # False once 重新发布 made a newer row
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    caption = models.CharField(_("标题与话题"), max_length=1000, blank=True, help_text=_("留空则用短视频的标题和 #话题"))
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_try_at = models.DateTimeField(_("下次尝试"), null=True, blank=True, db_index=True)
+    last_error = models.TextField(_("最近的错误"), blank=True)
+    error_code = models.CharField(_("平台错误码"), max_length=40, blank=True)
+    warnings = models.TextField(_("提醒"), blank=True)
+    worker = models.CharField(max_length=200, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    upload_state = models.JSONField(default=dict, blank=True, editable=False)  # the channel's resumable upload
+    bytes_sent = models.BigIntegerField(default=0, editable=False)
+    bytes_total = models.BigIntegerField(default=0, editable=False)
+    # The intent to create the post, recorded before the call: when, and with which caption.
+    create_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_caption = models.CharField(max_length=1000, blank=True, editable=False)
+    item_id = models.CharField(_("平台作品 ID"), max_length=100, blank=True)
+    share_url = models.URLField(_("作品链接"), max_length=500, blank=True)
+    plays = models.PositiveIntegerField(_("播放"), null=True, blank=True)
+    likes = models.PositiveIntegerField(_("点赞"), null=True, blank=True)
+    comments = models.PositiveIntegerField(_("评论"), null=True, blank=True)
+    shares = models.PositiveIntegerField(_("分享"), null=True, blank=True)
+    statistics_at = models.DateTimeField(_("数据更新于"), null=True, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rule = models.ForeignKey(
+        DistributionRule, verbose_name=_("规则"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = DistributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("分发")
+        verbose_name_plural = _("分发")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["video", "account"], condition=Q(active=True), name="one_active_distribution_per_item_and_account"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.video} → {self.account}"
+
+    @property
+    def channel(self):
+        return self.account.channel
+
+    @property
+    def is_final(self):
+        return self.status in self.FINAL
