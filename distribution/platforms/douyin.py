@@ -28,7 +28,6 @@ from .base import (
     PUBLISHED,
     REMOVED,
     UNDER_REVIEW,
-    ChannelError,
     MediaFacts,
     NeedsAuth,
     NeedsConfig,
@@ -347,12 +346,9 @@ class DouyinClient:
         body = {"video_id": video_id, "text": caption}
         if cover_seconds is not None:
             body["cover_tsp"] = float(cover_seconds)
-        try:
-            data = self._call("create_video", "POST", token=access_token, open_id=open_id, json=body)
-        except ChannelError as error:
-            if error.code and error.http_status is not None and 200 <= error.http_status < 300:
-                error.maybe_done = False  # the channel answered with its own error: nothing was posted
-            raise
+        # A reply in the contract's envelope with an error code says nothing was posted (maybe_done False);
+        # a 5xx, a timeout or a broken connection after sending leaves it open (maybe_done True).
+        data = self._call("create_video", "POST", token=access_token, open_id=open_id, json=body)
         item_id = data.get("item_id")
         if not item_id:
             raise Retryable(gettext_noop("抖音的回复缺少 %(field)s。"), params={"field": "item_id"}, maybe_done=True)
