@@ -16,7 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.encryption import EncryptedTextField
 
-STALE_AFTER = timedelta(minutes=2)  # a running distribution whose worker is silent this long is taken back
+
+def stale_after():
+    """A distribution whose worker has been silent this long is taken back (its worker died)."""
+    return timedelta(seconds=settings.DISTRIBUTION_STALE_SECONDS)
+
+
 RENEWALS_ALLOWED = 5  # Douyin renews a refresh token at most five times; then a person authorises again
 
 
@@ -88,7 +93,7 @@ class DistributionQuerySet(models.QuerySet):
         """Waiting rows whose time has come, and running ones whose worker went silent."""
         now = now or timezone.now()
         waiting = Q(status__in=Distribution.WAITING, next_try_at__lte=now)
-        stalled = Q(status__in=Distribution.WORKING, heartbeat_at__lt=now - STALE_AFTER)
+        stalled = Q(status__in=Distribution.WORKING, heartbeat_at__lt=now - stale_after())
         return self.filter(waiting | stalled, active=True)
 
 
@@ -114,7 +119,9 @@ class Distribution(models.Model):
     video = models.ForeignKey(
         "media_center.Video", verbose_name=_("短视频"), on_delete=models.CASCADE, related_name="distributions"
     )
-    account = models.ForeignKey(ChannelAccount, verbose_name=_("平台账号"), on_delete=models.PROTECT, related_name="distributions")
+    account = models.ForeignKey(
+        ChannelAccount, verbose_name=_("平台账号"), on_delete=models.PROTECT, related_name="distributions"
+    )
     active = models.BooleanField(default=True, editable=False)  # False once 重新发布 made a newer row
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
     caption = models.CharField(_("标题与话题"), max_length=1000, blank=True, help_text=_("留空则用短视频的标题和 #话题"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from PIL import Image
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, PageChooserPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
@@ -58,6 +59,11 @@ class ReviewColumn(Column):
 
 class ClipEditView(VideoEditView):
     template_name = "media_center/admin/clip_edit.html"
+
+    def get_context_data(self, **kwargs):
+        """Apps that send clips elsewhere add their panel (hook `clip_channel_panels`: html for request and clip)."""
+        panels = [panel(self.request, self.object) for panel in hooks.get_hooks("clip_channel_panels")]
+        return {**super().get_context_data(**kwargs), "channel_panels": panels}
 
     def save_instance(self):
         before = Video.objects.get(pk=self.object.pk)

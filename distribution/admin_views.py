@@ -1,0 +1,165 @@
+"""The distribution views of the admin: the list with its filters and actions, sending a clip, and
+connecting an account to its channel (OAuth)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.views import generic
+
+from media_center.models import Video
+
+from . import accounts, publishing
+from .forms import DistributionFilterForm, SendForm
+from .models import ChannelAccount, Distribution
+from .platforms.base import ChannelError, NeedsConfig
+
+PER_PAGE = 50
+
+
+def require(user, permission):
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+class DistributionIndexView(generic.WagtailAdminTemplateMixin, TemplateView):
+    template_name = "distribution/admin/index.html"
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        require(request.user, "distribution.view_distribution")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("分发记录")
+
+    def get_context_data(self, **kwargs):
+        filters = DistributionFilterForm(self.request.GET or None)
+        rows = filters.filter(Distribution.objects.select_related("video", "account", "created_by"))
+        page = Paginator(rows, PER_PAGE).get_page(self.request.GET.get("p"))
+        return {
+            **super().get_context_data(**kwargs),
+            "filters": filters,
+            "page": page,
+            "may_act": self.request.user.has_perm("distribution.change_distribution"),
+            "query": self.request.GET.urlencode(),
+        }
+
+
+ACTIONS = {"retry": publishing.retry, "cancel": publishing.cancel}
+
+
+@require_POST
+def act(request, pk, action):
+    """重试, 取消 or 重新发布 one row, then back to where the button was."""
+    require(request.user, "distribution.change_distribution")
+    row = get_object_or_404(Distribution.objects.select_related("video", "account"), pk=pk)
+    try:
+        if action == "again":
+            require(request.user, "distribution.add_distribution")
+            publishing.publish_again(row, request.user)
+            messages.success(request, _("已重新排队发布“%(title)s”。") % {"title": row.video.title})
+        elif action in ACTIONS:
+            ACTIONS[action](row)
+            messages.success(request, _("已处理“%(title)s”。") % {"title": row.video.title})
+        else:
+            raise PermissionDenied
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return back(request, reverse("distribution:index"))
+
+
+@require_POST
+def send(request, video_pk):
+    """「发布到抖音」 from a clip's page: queued at once, the worker does the rest."""
+    require(request.user, "distribution.add_distribution")
+    video = get_object_or_404(Video, pk=video_pk)
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择要发布到的平台账号。"))
+        return back(request, reverse("wagtailadmin_home"))
+    try:
+        row, created = publishing.distribute(
+            video, form.cleaned_data["account"], user=request.user, caption=form.cleaned_data["caption"]
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if created:
+            messages.success(request, _("已排队发布到%(account)s，进度见下方“平台分发”。") % {"account": row.account})
+        else:
+            messages.warning(
+                request,
+                _("这条短视频已在发布到%(account)s（%(status)s），不会重复发布。")
+                % {"account": row.account, "status": row.get_status_display()},
+            )
+    return back(request, reverse("wagtailadmin_home"))
+
+
+def back(request, fallback):
+    target = request.POST.get("next", "")
+    return redirect(target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else fallback)
+
+
+def connect(request, pk):
+    """「连接抖音」: off to the channel's authorisation page, with a state only this session knows."""
+    require(request.user, "distribution.change_channelaccount")
+    account = get_object_or_404(ChannelAccount, pk=pk)
+    try:
+        return redirect(accounts.authorize_url(request, account, request.build_absolute_uri(reverse("distribution:callback"))))
+    except NeedsConfig as error:
+        messages.error(request, _(error.message))
+        return redirect("distribution_accounts:edit", account.pk)
+
+
+def callback(request):
+    """Where the channel sends the administrator back: the account connected, or why it was not."""
+    require(request.user, "distribution.change_channelaccount")
+    if request.GET.get("error") or not request.GET.get("code"):
+        messages.error(
+            request, _("授权没有完成：%(reason)s") % {"reason": request.GET.get("error_description") or _("未收到授权码")}
+        )
+        return redirect("distribution_accounts:index")
+    try:
+        account = accounts.connect(request, request.GET.get("state", ""), request.GET["code"])
+    except PermissionError as error:
+        messages.error(request, str(error))
+        return redirect("distribution_accounts:index")
+    except ChannelError as error:
+        messages.error(request, _("授权失败：%(reason)s") % {"reason": _(error.message)})
+        return redirect("distribution_accounts:index")
+    messages.success(request, _("“%(name)s”已授权，等待授权的分发已重新排队。") % {"name": account.name})
+    return redirect("distribution_accounts:edit", account.pk)
+
+
+def clip_panel(request, clip):
+    """On a clip's page: where it went, and 「发布到…」 for staff who may send."""
+    rows = list(clip.distributions.select_related("account").order_by("-created_at"))
+    may_send = request.user.has_perm("distribution.add_distribution") and clip.is_clip
+    return render_to_string(
+        "distribution/admin/clip_panel.html",
+        {
+            "clip": clip,
+            "rows": rows,
+            "may_send": may_send,
+            "may_act": request.user.has_perm("distribution.change_distribution"),
+            "accounts": ChannelAccount.objects.all() if may_send else [],
+            "next": request.get_full_path(),
+        },
+        request=request,
+    )
+
+
+urlpatterns = [
+    path("", DistributionIndexView.as_view(), name="index"),
+    path("<int:pk>/<slug:action>/", act, name="act"),
+    path("send/<int:video_pk>/", send, name="send"),
+    path("accounts/<int:pk>/connect/", connect, name="connect"),
+    path("oauth/callback/", callback, name="callback"),
+]

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DistributionConfig(AppConfig):
+    name = "distribution"
+    verbose_name = _("平台分发")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from core import scheduler
+        from media_center.clips import clip_approved
+
+        from .accounts import keep_tokens_fresh
+        from .publishing import distribute_by_rules
+        from .roles import grant_distribution_permissions
+        from .runner import enqueue_due, refresh_statistics
+
+        grant_distribution_permissions()
+        clip_approved.connect(distribute_by_rules)
+        scheduler.register("distributions_due", enqueue_due)
+        scheduler.register("channel_tokens", keep_tokens_fresh)
+        scheduler.register("channel_statistics", refresh_statistics)

@@ -1,0 +1,16 @@
+"""What each role may do with the channels (synced by core.roles after migrate).
+
+Accounts hold the union's credentials and rules post by themselves: administrators only. Video staff
+and 终审 send approved clips and retry or cancel; everyone on staff sees where a clip went.
+"""
+
+from core.roles import ADMINISTRATOR, EDITOR, FINAL_REVIEW, FIRST_REVIEW, SECOND_REVIEW, VIDEO, grant
+
+SENDERS = (VIDEO, FINAL_REVIEW, ADMINISTRATOR)
+
+
+def grant_distribution_permissions():
+    grant([ADMINISTRATOR], *(f"distribution.{action}_{model}" for action in ("add", "change", "delete", "view")
+                             for model in ("channelaccount", "distributionrule")))  # fmt: skip
+    grant(SENDERS, "distribution.add_distribution", "distribution.change_distribution")
+    grant([EDITOR, FIRST_REVIEW, SECOND_REVIEW, *SENDERS], "distribution.view_distribution")
