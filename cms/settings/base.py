@@ -330,6 +330,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # The channel clients' HTTP: one line per request with its full address, and httpcore's traces
+        # of every header, are not for the log (distribution/platforms say what went wrong themselves).
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }
 
