@@ -148,7 +148,7 @@ def test_no_secret_or_token_reaches_the_logs_or_the_admin(administrator, new_acc
             "/admin/distribution/",
             "/admin/distribution/accounts/",
             f"/admin/distribution/accounts/edit/{new_account.pk}/",
-            f"/admin/videos/clips/edit/{approved_clip.pk}/",
+            f"/admin/clips/edit/{approved_clip.pk}/",
         )
     )
     secrets = [
