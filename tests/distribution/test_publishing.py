@@ -57,7 +57,9 @@ def test_an_editor_may_see_but_not_send(client, make_staff, approved_clip, douyi
     assert client.get("/admin/distribution/").status_code == 200
 
 
-def test_a_rule_sends_every_clip_approved_in_its_column(approved_clip, douyin_account, make_staff, django_capture_on_commit_callbacks):
+def test_a_rule_sends_every_clip_approved_in_its_column(
+    approved_clip, douyin_account, make_staff, django_capture_on_commit_callbacks
+):
     column = Page.objects.get(slug="zhibo-jiangang")
     series = column.get_children().first()
     DistributionRule.objects.create(section=column, account=douyin_account)
@@ -71,7 +73,9 @@ def test_a_rule_sends_every_clip_approved_in_its_column(approved_clip, douyin_ac
 
 def test_a_clip_of_another_column_is_left_alone(approved_clip, douyin_account, make_staff, django_capture_on_commit_callbacks):
     DistributionRule.objects.create(section=Page.objects.get(slug="zhibo-jiangang"), account=douyin_account)
-    Video.objects.filter(pk=approved_clip.pk).update(review_status=Video.Review.PENDING, section=Page.objects.get(slug="laodongmei"))
+    Video.objects.filter(pk=approved_clip.pk).update(
+        review_status=Video.Review.PENDING, section=Page.objects.get(slug="laodongmei")
+    )
     approved_clip.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         clips.approve(approved_clip, make_staff("zhongshen", roles=["终审"]))

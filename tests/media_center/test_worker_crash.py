@@ -1,15 +1,11 @@
 """A worker killed with SIGKILL in the middle of a chunk: another worker finishes the video, with one set of outputs."""
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from media_center import storage
@@ -18,46 +14,20 @@ from media_center.ingest import ingest_file
 from media_center.models import Video, VideoJob
 from media_center.pipeline import requeue_stalled_jobs
 from media_center.tasks import run_video_job
+from tests import workers
 from tests.media import generate_video
+from tests.workers import wait_for
 
-REPO = Path(__file__).resolve().parents[2]
 STALE_SECONDS = 3
 CHUNK_SECONDS = 6  # long enough at 1080p that the kill lands mid-chunk
 
 
-def database_url():
-    config = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{config['NAME']}"
-    return f"postgres://{config['USER']}@{config['HOST'] or '127.0.0.1'}:{config['PORT'] or 5432}/{config['NAME']}"
-
-
 def start_worker(tmp_path, name):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "UMC_TASKS": "database",
-        "DATABASE_URL": database_url(),
-        "VIDEO_ROOT": str(tmp_path / "private"),
-        "VIDEO_WORK_DIR": str(tmp_path / "work"),
-        "VIDEO_JOB_STALE_SECONDS": str(STALE_SECONDS),
-        "VIDEO_CHUNK_SECONDS": str(CHUNK_SECONDS),
-    }
-    log = open(tmp_path / f"{name}.log", "w")
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--queue-name", "video", "--no-reload", "--interval", "0.2",
-         "--no-startup-delay", "--worker-id", name],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    return workers.start_worker(
+        tmp_path, name, "video",
+        VIDEO_ROOT=tmp_path / "private", VIDEO_WORK_DIR=tmp_path / "work",
+        VIDEO_JOB_STALE_SECONDS=STALE_SECONDS, VIDEO_CHUNK_SECONDS=CHUNK_SECONDS,
     )  # fmt: skip
-
-
-def wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def ffmpeg_processes_under(folder):
