@@ -45,11 +45,6 @@ def decrypt(token):
         raise UnreadableSecret("a stored secret was encrypted with a key no longer configured") from None
 
 
-def rotate(token):
-    """The same secret under the newest key."""
-    return fernet().rotate(token.encode()).decode()
-
-
 class EncryptedTextField(models.TextField):
     """Text stored encrypted; read back as plain text. Empty stays empty, so "not set" is visible without
     decrypting. Migrations see a plain TextField: the column is text either way, and no module of the

@@ -2,14 +2,13 @@
 state on the clip's page and in 平台分发, against the Douyin stand-in."""
 
 from columns.roles import assign_roles
-from tests.distribution.conftest import approved_clip, clip_file, douyin, douyin_account  # noqa: F401 - fixtures
 from tests.e2e.admin_session import sign_in
 from tests.factories import UserFactory
 
 
 def test_video_staff_send_a_clip_to_douyin_and_follow_it(
     new_page, live_server, approved_clip, douyin_account, douyin, screenshot
-):  # noqa: F811
+):
     assign_roles(UserFactory(username="shipin"), ["视频"])
     page = sign_in(new_page(), live_server.url, "shipin")
     page.goto(f"{live_server.url}/admin/clips/edit/{approved_clip.pk}/")
