@@ -8,10 +8,11 @@ class DistributionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core import scheduler
+        from core import demo, scheduler
         from media_center.clips import clip_approved
 
         from .accounts import keep_tokens_fresh
+        from .demo import load_channels
         from .publishing import distribute_by_rules
         from .roles import grant_distribution_permissions
         from .runner import enqueue_due, refresh_statistics
@@ -21,3 +22,4 @@ class DistributionConfig(AppConfig):
         scheduler.register("distributions_due", enqueue_due)
         scheduler.register("channel_tokens", keep_tokens_fresh)
         scheduler.register("channel_statistics", refresh_statistics)
+        demo.register("channels", load_channels, order=60)  # after the videos (20): the approved clip is sent

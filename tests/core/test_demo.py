@@ -45,4 +45,5 @@ def test_the_apps_register_their_loaders_in_this_order():
         ("article_videos", False),
         ("job_fairs", False),
         ("signups", False),
+        ("channels", False),
     ]
