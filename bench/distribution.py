@@ -2,8 +2,11 @@
 
 1. Peak memory: a 1 GB clip uploaded in parts through DouyinClient.upload, against a 100 MB clip,
    each in a fresh child process (ru_maxrss): streaming must keep it flat (goal <= 1.1x).
-2. Throughput: the client's multipart upload of the 1 GB clip against a plain httpx upload of the
-   same bytes, read the same way, to the stand-in's sink (one raw request): goal >= 0.9x.
+2. Throughput: the client's upload of the 1 GB clip against a plain httpx upload of the same bytes,
+   read the same way, to the same stand-in through the same endpoints (init, 20 MB multipart parts,
+   complete, written out by hand): goal >= 0.9x. For context, the same bytes in one raw request to
+   the stand-in's sink, which the contract does not allow (parts above 128 MB) and which skips the
+   stand-in's multipart parsing.
 
 The stand-in runs in its own process with hashing off (`--no-hash`), so what is measured is the
 client. The clips are made in a temporary folder (an mp4 head, then random blocks) and removed.
@@ -152,7 +155,7 @@ def main():
         process.terminate()
         process.wait(timeout=10)
     memory = peaks["1 GB"] / peaks["100 MB"]
-    throughput = client / plain
+    throughput = client / parts
     print(
         f"douyin upload 100 MB: peak RSS {peaks['100 MB'] / 1024:.0f} MB, {speeds['100 MB']:.0f} MB/s "
         f"({-(-SIZES['100 MB'] // (20 * MB))} parts of 20 MB)"
@@ -162,12 +165,12 @@ def main():
         f"(goal <= 1.1) {'ok' if memory <= 1.1 else 'MISSED'}"
     )
     print(
-        f"douyin upload 1 GB: {client:.0f} MB/s through the client, {plain:.0f} MB/s plain httpx to the sink in one request, "
-        f"{throughput:.2f}x (goal >= 0.9) {'ok' if throughput >= 0.9 else 'MISSED'}"
+        f"douyin upload 1 GB: {client:.0f} MB/s through the client, {parts:.0f} MB/s plain httpx through the same "
+        f"endpoints (init, 20 MB parts, complete), {throughput:.2f}x (goal >= 0.9) {'ok' if throughput >= 0.9 else 'MISSED'}"
     )
     print(
-        f"douyin upload 1 GB: the client / the same init, 20 MB multipart parts and complete by hand with plain httpx = "
-        f"{client / parts:.2f}x (the client's own cost; the rest is the contract's parts and the stand-in parsing them)"
+        f"douyin upload 1 GB (context, no goal): plain httpx in one raw request to the stand-in's sink {plain:.0f} MB/s; "
+        f"the client {client / plain:.2f}x of it (the difference is the contract's parts and the stand-in parsing them)"
     )
 
 
