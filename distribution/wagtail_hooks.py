@@ -2,7 +2,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, ObjectList, PageChooserPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -43,8 +43,11 @@ class DistributionRuleViewSet(ModelViewSet):
     menu_label = gettext_lazy("自动发布规则")
     url_prefix = "distribution/rules"
     name = "distribution_rules"
-    form_fields = ["section", "account", "active"]
-    panels = [FieldPanel("section"), FieldPanel("account"), FieldPanel("active")]
+    panels = [
+        PageChooserPanel("section", ["columns.ColumnPage", "columns.SeriesPage"]),
+        FieldPanel("account"),
+        FieldPanel("active"),
+    ]
     list_display = ["section", "account", "active"]
     copy_view_enabled = False
 

@@ -162,3 +162,22 @@ def test_a_revoked_authorisation_asks_a_person_and_waits(row, douyin, douyin_acc
 def test_a_second_distribution_of_the_same_clip_to_the_account_is_the_first(row, approved_clip, douyin_account):
     again, created = distribute(approved_clip, douyin_account)
     assert (again.pk, created) == (row.pk, False)
+
+
+def test_an_upload_broken_mid_part_resumes_at_that_part(douyin_account, douyin, approved_clip, tmp_path):
+    from media_center import storage
+
+    large = tmp_path / "large.mp4"
+    with open(large, "wb") as handle:  # the clip's mp4 head, then zeros up to 55 MB: parts of 20, 20 and 15 MB
+        handle.write(b"".join(storage.read_range(approved_clip.source, 0, 64)))
+        handle.truncate(55 * 2**20)
+    Distribution.objects.all().delete()
+    approved_clip.source = storage.store(large, f"{approved_clip.prefix}/large.mp4")
+    approved_clip.save(update_fields=["source"])
+    row = distribute(approved_clip, douyin_account)[0]
+    douyin.state.fail("upload_video_part", standin.RESET_MID_BODY, part_number="2")
+    step(row)
+    assert row.status == Status.RETRYING and row.upload_state["parts_done"] == 1
+    step(row)
+    parts = [request.query["part_number"] for request in douyin.state.requests_to("upload_video_part")]
+    assert parts == ["1", "2", "2", "3"] and row.status == Status.UNDER_REVIEW and len(items_of(douyin)) == 1
