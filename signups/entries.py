@@ -1,5 +1,7 @@
 """Storing a sign-up with its consent, and withdrawing it by its code."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,6 +26,7 @@ def sign_up(fair, name, phone, note, positions):
     Called only once every chosen position's employer was consented to (forms.InterestForm).
     """
     now = timezone.now()
+    days = settings.SIGNUP_RETENTION_DAYS
     for _attempt in range(ATTEMPTS):
         code = new_code()
         try:
@@ -36,7 +39,8 @@ def sign_up(fair, name, phone, note, positions):
                     created_at=now,
                     consented_at=now,
                     notice_version=NOTICE_VERSION,
-                    retention_days=settings.SIGNUP_RETENTION_DAYS,
+                    retention_days=days,
+                    delete_after=now + timedelta(days=days),
                     withdrawal_hash=code_hash(code),
                 )
         except IntegrityError:
