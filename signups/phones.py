@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-MOBILE = re.compile(r"1[3-9]\d{9}")
+MOBILE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only: \d would take any script's digits (٨, ८)
 SEPARATORS = re.compile(r"[\s\-()]")  # after NFKC: full-width brackets and dashes are these too
 COUNTRY_PREFIXES = ("+86", "0086", "86")
 
@@ -19,7 +19,8 @@ def normalise_phone(text):
 
 
 def is_mobile(phone):
-    """Whether a normalised number is a mainland mobile number: 11 digits, 13x to 19x."""
+    """Whether a normalised number is a mainland mobile number: 11 ASCII digits, 13x to 19x. NFKC makes
+    full-width digits ASCII, but leaves Arabic-Indic, Devanagari and other scripts' digits as they are."""
     return MOBILE.fullmatch(phone) is not None
 
 

@@ -27,6 +27,17 @@ def test_what_is_not_a_mainland_mobile_number_is_refused(typed):
     assert not is_mobile(normalise_phone(typed))
 
 
+@pytest.mark.parametrize("typed", ["13٨12345678", "1381234567۸", "13८12345678", "138১2345678"])
+def test_digits_of_other_scripts_do_not_make_a_mobile_number(typed):
+    """Python's \\d matches every script's digits; a stored number must be one a phone can dial."""
+    assert not is_mobile(normalise_phone(typed))
+
+
+@pytest.mark.parametrize("typed", ["１３８１２３４５６７８", "13８1234567８"])
+def test_full_width_digits_make_a_mobile_number(typed):
+    assert is_mobile(normalise_phone(typed))
+
+
 def test_a_phone_number_is_masked_but_for_its_first_three_and_last_four_digits():
     assert mask_phone("13812341234") == "138****1234"
 
