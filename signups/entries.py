@@ -23,14 +23,34 @@ def code_hash(code):
 def sign_up(fair, name, phone, note, positions):
     """Store the entry for `positions` (each agreed for its employer): (entry, withdrawal code).
 
-    Called only once every chosen position's employer was consented to (forms.InterestForm).
+    Called only once every chosen position's employer was consented to (forms.InterestForm). The entry
+    and its positions are stored together or not at all: an entry without its positions would hold a
+    person's data agreed for nobody.
     """
     now = timezone.now()
+    with transaction.atomic():
+        signup, code = new_entry(fair=fair, name=name, phone=phone, note=note, now=now)
+        SignupPosition.objects.bulk_create(
+            SignupPosition(
+                signup=signup,
+                position=position,
+                employer=position.employer,
+                job_title=position.job_title,
+                employer_name=position.employer.name,
+                consented_at=now,
+            )
+            for position in positions
+        )
+    return signup, code
+
+
+def new_entry(fair, name, phone, note, now):
+    """The entry under a new withdrawal code: (entry, code). A code whose hash is taken is drawn again."""
     days = settings.SIGNUP_RETENTION_DAYS
     for _attempt in range(ATTEMPTS):
         code = new_code()
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # a savepoint: a collision leaves the outer transaction usable
                 signup = Signup.objects.create(
                     fair=fair,
                     name=name,
@@ -45,17 +65,6 @@ def sign_up(fair, name, phone, note, positions):
                 )
         except IntegrityError:
             continue
-        SignupPosition.objects.bulk_create(
-            SignupPosition(
-                signup=signup,
-                position=position,
-                employer=position.employer,
-                job_title=position.job_title,
-                employer_name=position.employer.name,
-                consented_at=now,
-            )
-            for position in positions
-        )
         return signup, code
     raise RuntimeError("no unique withdrawal code after several attempts")
 
