@@ -31,9 +31,10 @@ def live_fair(fair_id):
     return get_object_or_404(JobFairPage.objects.readable(), pk=fair_id)
 
 
-def preselected_number(request):
-    number = request.GET.get("position", "")
-    return int(number) if number.isdigit() else None
+def preselected_position(request):
+    """`?position=<pk>` from a 「我感兴趣」 link; the form ticks it only if it is one of this fair's open positions."""
+    pk = request.GET.get("position", "")
+    return int(pk) if pk.isascii() and pk.isdigit() else None
 
 
 @never_cache
@@ -41,7 +42,7 @@ def preselected_number(request):
 def interest_form(request, fair_id):
     fair = live_fair(fair_id)
     if request.method != "POST":
-        form = InterestForm(fair, preselected=preselected_number(request))
+        form = InterestForm(fair, preselected=preselected_position(request))
         return show_form(request, fair, form)
     limit = address_limit()
     if not limit.hit(client_address(request)):

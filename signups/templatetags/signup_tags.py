@@ -21,12 +21,14 @@ def form_path(fair_id):
 
 
 def interest_url(fair, position):
-    return f"{form_path(fair.pk)}?position={position.number}"
+    """The form with the position ticked: by its primary key, which stays when editors reorder the list
+    (its number, its place on the fair, does not)."""
+    return f"{form_path(fair.pk)}?position={position.pk}"
 
 
 @register.simple_tag
 def interest_link(fair, position):
-    """On the fair's list (`position` from positions_in_order, which numbers it): a link for an open position."""
+    """On the fair's list: a link for an open position."""
     if not position.employer_id or not is_open(position):
         return ""
     return format_html('<a class="interest-link" href="{}" rel="nofollow">{}</a>', interest_url(fair, position), _("我感兴趣"))
