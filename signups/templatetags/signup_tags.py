@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from jobfairs.job_posting import is_open
 
+from ..phones import mask_phones_in
+
 register = template.Library()
 
 
@@ -42,3 +44,10 @@ def interest_button(fair, position, open_now):
     return format_html(
         '<p><a class="interest-button" href="{}" rel="nofollow">{}</a></p>', interest_url(fair, position), _("我感兴趣")
     )
+
+
+@register.filter
+def mask_phones(text):
+    """A name or note as staff and the withdrawal pages show it: any mobile number typed in it masked
+    (139****8888). Escaped as usual where it is shown."""
+    return mask_phones_in(text)
