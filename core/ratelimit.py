@@ -24,10 +24,16 @@ from django.utils.translation import gettext as _
 
 def client_address(request):
     """The client's address. Behind a proxy every request comes from the proxy: the header it sets
-    (CLIENT_ADDRESS_HEADER, e.g. X-Real-IP) is read instead, and only when configured."""
+    (CLIENT_ADDRESS_HEADER) is read instead, and only when configured.
+
+    Prefer X-Real-IP set by the proxy (nginx: `proxy_set_header X-Real-IP $remote_addr;`), which it
+    overwrites. X-Forwarded-For is a list the client may start itself: only its last entry, the one
+    our proxy appended, is read; the earlier ones are whatever the client sent and would let it pick a
+    new address for every request.
+    """
     header = settings.CLIENT_ADDRESS_HEADER
     forwarded = request.headers.get(header, "") if header else ""
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
 
 
 def hashed(text, salt=""):

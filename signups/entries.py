@@ -1,5 +1,7 @@
 """Storing a sign-up with its consent, and withdrawing it by its code."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,26 +23,13 @@ def code_hash(code):
 def sign_up(fair, name, phone, note, positions):
     """Store the entry for `positions` (each agreed for its employer): (entry, withdrawal code).
 
-    Called only once every chosen position's employer was consented to (forms.InterestForm).
+    Called only once every chosen position's employer was consented to (forms.InterestForm). The entry
+    and its positions are stored together or not at all: an entry without its positions would hold a
+    person's data agreed for nobody.
     """
     now = timezone.now()
-    for _attempt in range(ATTEMPTS):
-        code = new_code()
-        try:
-            with transaction.atomic():
-                signup = Signup.objects.create(
-                    fair=fair,
-                    name=name,
-                    phone=phone,
-                    note=note,
-                    created_at=now,
-                    consented_at=now,
-                    notice_version=NOTICE_VERSION,
-                    retention_days=settings.SIGNUP_RETENTION_DAYS,
-                    withdrawal_hash=code_hash(code),
-                )
-        except IntegrityError:
-            continue
+    with transaction.atomic():
+        signup, code = new_entry(fair=fair, name=name, phone=phone, note=note, now=now)
         SignupPosition.objects.bulk_create(
             SignupPosition(
                 signup=signup,
@@ -52,6 +41,30 @@ def sign_up(fair, name, phone, note, positions):
             )
             for position in positions
         )
+    return signup, code
+
+
+def new_entry(fair, name, phone, note, now):
+    """The entry under a new withdrawal code: (entry, code). A code whose hash is taken is drawn again."""
+    days = settings.SIGNUP_RETENTION_DAYS
+    for _attempt in range(ATTEMPTS):
+        code = new_code()
+        try:
+            with transaction.atomic():  # a savepoint: a collision leaves the outer transaction usable
+                signup = Signup.objects.create(
+                    fair=fair,
+                    name=name,
+                    phone=phone,
+                    note=note,
+                    created_at=now,
+                    consented_at=now,
+                    notice_version=NOTICE_VERSION,
+                    retention_days=days,
+                    delete_after=now + timedelta(days=days),
+                    withdrawal_hash=code_hash(code),
+                )
+        except IntegrityError:
+            continue
         return signup, code
     raise RuntimeError("no unique withdrawal code after several attempts")
 

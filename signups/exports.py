@@ -1,7 +1,6 @@
 """What staff export: one row per chosen position, per fair, per employer (at any fair) or both, and
 the record every export leaves. Only entries agreed for an employer reach that employer's export."""
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,17 +61,16 @@ def export(user, file_format, fair=None, employer=None):
         content = xlsx_bytes(header(), cells, _("求职报名"))
     else:
         content = csv_bytes(header(), cells)
-    with transaction.atomic():
-        record = ExportRecord.objects.create(
-            user=user,
-            user_name=full_name(user) or user.get_username(),
-            fair=fair,
-            fair_title=fair.title if fair else "",
-            employer=employer,
-            employer_name=employer.name if employer else "",
-            format=file_format,
-            rows=len(cells),
-        )
+    record = ExportRecord.objects.create(
+        user=user,
+        user_name=full_name(user) or user.get_username(),
+        fair=fair,
+        fair_title=fair.title if fair else "",
+        employer=employer,
+        employer_name=employer.name if employer else "",
+        format=file_format,
+        rows=len(cells),
+    )
     return content, CONTENT_TYPES[file_format], record
 
 

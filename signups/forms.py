@@ -9,6 +9,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,8 +25,36 @@ def open_positions(fair):
     return [position for position in fair.positions_in_order() if position.employer_id and is_open(position)]
 
 
-def has_control_characters(text):
-    return any(unicodedata.category(character) in ("Cc", "Cf") for character in text)
+# Characters that reorder the text around them (overrides and isolates): a name could show as another.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def has_control_characters(text, allowed=""):
+    """Control characters (Cc, but those `allowed`) or bidirectional overrides and isolates. Other format
+    characters stay: the zero-width joiner (U+200D) inside emoji such as the technologist, and the non-joiner
+    (U+200C) some scripts need."""
+    return any(
+        (unicodedata.category(character) == "Cc" and character not in allowed) or character in BIDI_CONTROLS for character in text
+    )
+
+
+class NoteField(forms.CharField):
+    """A text whose line breaks count one each, as the browser's maxlength counts them: a textarea sends
+    CRLF (two characters), so they become LF before the length is checked. Its length error is our own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [
+            MaxLengthValidator(
+                self.max_length, gettext_lazy("留言最多%(limit_value)d字，现在有%(show_value)d字，请删减后再提交。")
+            )
+            if isinstance(validator, MaxLengthValidator)
+            else validator
+            for validator in self.validators
+        ]
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 class InterestForm(forms.Form):
@@ -33,9 +62,12 @@ class InterestForm(forms.Form):
     phone = forms.CharField(label=gettext_lazy("手机号"), max_length=32)
     positions = forms.MultipleChoiceField(
         label=gettext_lazy("感兴趣的岗位"),
-        error_messages={"required": gettext_lazy("请至少选择一个岗位。")},
+        error_messages={
+            "required": gettext_lazy("请至少选择一个岗位。"),
+            "invalid_choice": gettext_lazy("您选的岗位已截止或已下架，请重新选择。"),  # closed while the form was open
+        },
     )
-    note = forms.CharField(label=gettext_lazy("留言（选填）"), max_length=200, required=False, widget=forms.Textarea)
+    note = NoteField(label=gettext_lazy("留言（选填）"), max_length=200, required=False, widget=forms.Textarea)
     consent_notice = forms.BooleanField(
         label=gettext_lazy("我已阅读并同意《个人信息处理告知书》"),
         error_messages={"required": gettext_lazy("请阅读告知书并勾选同意，才能提交。")},
@@ -43,6 +75,7 @@ class InterestForm(forms.Form):
     extra_ref = forms.CharField(required=False)  # the honeypot (HONEYPOT)
 
     def __init__(self, fair, *args, preselected=None, **kwargs):
+        """`preselected`: the primary key of a position to tick, honoured only for this fair's open positions."""
         super().__init__(*args, **kwargs)
         self.fair = fair
         self.open_positions = open_positions(fair)
@@ -56,7 +89,7 @@ class InterestForm(forms.Form):
                 required=False, label=_("同意将我的姓名、手机号和留言提供给【%(employer)s】") % {"employer": employer.name}
             )
         if preselected is not None:
-            self.initial["positions"] = [str(position.pk) for position in self.open_positions if position.number == preselected]
+            self.initial["positions"] = [str(position.pk) for position in self.open_positions if position.pk == preselected]
 
     @staticmethod
     def consent_key(employer):
@@ -86,7 +119,7 @@ class InterestForm(forms.Form):
     def clean_name(self):
         name = self.cleaned_data["name"]
         if has_control_characters(name):
-            raise ValidationError(_("姓名里有无法显示的字符，请重新输入。"))
+            raise ValidationError(_("姓名里有控制字符或改变文字方向的隐藏字符，请删除后重新输入。"))
         return name
 
     def clean_phone(self):
@@ -96,9 +129,9 @@ class InterestForm(forms.Form):
         return phone
 
     def clean_note(self):
-        note = self.cleaned_data["note"].strip()
-        if any(unicodedata.category(character) in ("Cc", "Cf") and character not in "\r\n" for character in note):
-            raise ValidationError(_("留言里有无法显示的字符，请重新输入。"))
+        note = self.cleaned_data["note"]
+        if has_control_characters(note, allowed="\n"):
+            raise ValidationError(_("留言里有控制字符或改变文字方向的隐藏字符，请删除后重新输入。"))
         return note
 
     def clean(self):

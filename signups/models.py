@@ -3,7 +3,8 @@
 An entry holds what the person typed and what they agreed to: the notice's version, when, and per
 chosen position the employer they agreed to give their data to (its name as shown to them). Only
 a keyed hash of the withdrawal code is kept. Entries are deleted by their owner (withdrawal) or
-after SIGNUP_RETENTION_DAYS (retention.py); nothing else is kept of them.
+once past `delete_after` (the period their notice stated) or SIGNUP_RETENTION_DAYS, whichever comes
+first (retention.py); nothing else is kept of them.
 """
 
 from django.conf import settings
@@ -23,6 +24,7 @@ class Signup(models.Model):
     consented_at = models.DateTimeField(_("同意时间"))
     notice_version = models.CharField(_("告知书版本"), max_length=20)
     retention_days = models.PositiveIntegerField(_("告知的保存天数"))
+    delete_after = models.DateTimeField(_("到期删除时间"), db_index=True)  # created_at + retention_days, set at sign-up
     withdrawal_hash = models.CharField(_("撤回码摘要"), max_length=32, unique=True, editable=False)
 
     class Meta:

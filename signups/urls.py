@@ -6,6 +6,6 @@ app_name = "signups"
 
 urlpatterns = [
     path("<int:fair_id>/", views.interest_form, name="form"),
-    path("withdraw/", views.withdraw_by_typing, name="withdraw"),
-    path("withdraw/<str:code>/", views.withdraw_by_link, name="withdraw_link"),
+    path("<int:fair_id>/sent/", views.result, name="result"),
+    path("withdraw/", views.withdraw_page, name="withdraw"),  # the code only ever in a POST body or after "#"
 ]

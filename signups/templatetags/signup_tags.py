@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from jobfairs.job_posting import is_open
 
+from ..phones import mask_phones_in
+
 register = template.Library()
 
 
@@ -21,12 +23,14 @@ def form_path(fair_id):
 
 
 def interest_url(fair, position):
-    return f"{form_path(fair.pk)}?position={position.number}"
+    """The form with the position ticked: by its primary key, which stays when editors reorder the list
+    (its number, its place on the fair, does not)."""
+    return f"{form_path(fair.pk)}?position={position.pk}"
 
 
 @register.simple_tag
 def interest_link(fair, position):
-    """On the fair's list (`position` from positions_in_order, which numbers it): a link for an open position."""
+    """On the fair's list: a link for an open position."""
     if not position.employer_id or not is_open(position):
         return ""
     return format_html('<a class="interest-link" href="{}" rel="nofollow">{}</a>', interest_url(fair, position), _("我感兴趣"))
@@ -40,3 +44,10 @@ def interest_button(fair, position, open_now):
     return format_html(
         '<p><a class="interest-button" href="{}" rel="nofollow">{}</a></p>', interest_url(fair, position), _("我感兴趣")
     )
+
+
+@register.filter
+def mask_phones(text):
+    """A name or note as staff and the withdrawal pages show it: any mobile number typed in it masked
+    (139****8888). Escaped as usual where it is shown."""
+    return mask_phones_in(text)

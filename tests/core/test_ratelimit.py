@@ -6,7 +6,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from core.ratelimit import RateLimit, hashed, rate_limited
+from core.ratelimit import RateLimit, client_address, hashed, rate_limited
 
 UNREACHABLE_REDIS = {"BACKEND": "core.cache_backends.ReusingRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}  # nothing listens
 START = "2026-03-02 09:00:00 +0800"  # on a minute's boundary
@@ -112,6 +112,25 @@ def test_a_limited_view_reads_the_address_from_the_configured_proxy_header(setti
             view(factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP=reader)) for reader in ("203.0.113.1", "203.0.113.2")
         )
     assert first.status_code == second.status_code == 200
+
+
+def test_of_x_forwarded_for_only_the_entry_the_proxy_appended_is_the_address(settings):
+    """The entries before it are the client's to write."""
+    settings.CLIENT_ADDRESS_HEADER = "X-Forwarded-For"
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.7")
+    assert client_address(request) == "203.0.113.7"
+
+
+def test_a_client_cannot_escape_a_limit_by_writing_its_own_x_forwarded_for(settings):
+    settings.CLIENT_ADDRESS_HEADER = "X-Forwarded-For"
+    view = rate_limited(1, 60)(lambda request: HttpResponse("ok"))
+    factory = RequestFactory()
+    with time_machine.travel(START, tick=False):
+        first, second = (
+            view(factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.7"))
+            for forged in ("198.51.100.1", "198.51.100.2")
+        )
+    assert (first.status_code, second.status_code) == (200, 429)
 
 
 def test_a_limited_view_may_answer_the_refusal_with_its_own_body():

@@ -1,5 +1,6 @@
 """「我感兴趣」 on a 390×844 phone, in Chromium: from the fair's list to the form, refused without the
-employer's consent, sent, and withdrawn through the link the result page gives."""
+employer's consent, sent, and withdrawn through the link the result page gives (its code after "#",
+put into the withdrawal form by the page's script and taken off the address)."""
 
 from signups.models import Signup
 from tests.jobfairs.factories import EmployerFactory, JobFairPageFactory, complete_position
@@ -47,6 +48,9 @@ def test_a_sign_up_is_sent_and_withdrawn_on_a_phone(new_page, live_server, site_
     assert Signup.objects.get().choices.get().job_title == "叉车司机"
 
     page.locator(".withdrawal-link").click()
+    page.wait_for_url("**/interest/withdraw/")  # the script took the code off the address
+    assert page.get_by_label("撤回码").input_value() == code
+    page.get_by_role("button", name="查找报名").click()
     page.get_by_role("button", name="确认撤回并删除").click()
     assert "您的报名信息已删除" in page.locator("article").inner_text()
     assert not Signup.objects.exists()

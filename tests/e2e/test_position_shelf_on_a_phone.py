@@ -51,7 +51,9 @@ def test_the_pinned_position_follows_the_presses_of_staff(new_page, live_server,
     press(shelf, "护理员")
     reader.wait_for_selector(".now-presenting:has-text('护理员')", timeout=PIN_WITHIN_MS)
     interest = pinned.get_by_role("link", name="我感兴趣")
-    assert interest.get_attribute("href").endswith(f"/interest/{fair_on_air.pk}/?position=3")
+    assert interest.get_attribute("href").endswith(
+        f"/interest/{fair_on_air.pk}/?position={fair_on_air.positions_in_order()[2].pk}"
+    )
     pinned.locator("a").first.click()
     reader.wait_for_url(f"**{fair_on_air.url}positions/3/")
 

@@ -64,11 +64,18 @@ def form_data(positions, consent_to=(), **fields):
 
 @pytest.fixture
 def sign_up_through_form(client, form_url):
-    """Post the form for `positions`, consenting to their employers unless told otherwise."""
+    """Post the form for `positions`, consenting to their employers unless told otherwise, and follow the
+    redirect to the result page (`follow=False`: the POST's own answer)."""
 
-    def post(positions, consent_to=None, address="10.0.0.1", **fields):
+    def post(positions, consent_to=None, address="10.0.0.1", follow=True, **fields):
         if consent_to is None:
             consent_to = {position.employer for position in positions}
-        return client.post(form_url, form_data(positions, consent_to, **fields), REMOTE_ADDR=address)
+        return client.post(form_url, form_data(positions, consent_to, **fields), REMOTE_ADDR=address, follow=follow)
 
     return post
+
+
+@pytest.fixture
+def every_sign_up_new(settings):
+    """No sign-up counts as a repeat of the one before (the same number at the same fair within minutes)."""
+    settings.SIGNUP_REPEAT_SECONDS = 0

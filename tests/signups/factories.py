@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 
 from signups.entries import sign_up
@@ -18,7 +20,8 @@ class SignupFactory(factory.Factory):
     def _create(cls, model_class, fair, positions, created_at=None, **kwargs):
         signup, code = sign_up(fair, kwargs["name"], kwargs["phone"], kwargs["note"], positions)
         if created_at is not None:
-            Signup.objects.filter(pk=signup.pk).update(created_at=created_at)
+            delete_after = created_at + timedelta(days=signup.retention_days)
+            Signup.objects.filter(pk=signup.pk).update(created_at=created_at, delete_after=delete_after)
             signup.refresh_from_db()
         signup.code = code
         return signup

@@ -3,7 +3,7 @@
 from signups.models import Signup
 
 
-def test_a_phone_number_signs_up_at_most_three_times_an_hour(sign_up_through_form, positions):
+def test_a_phone_number_signs_up_at_most_three_times_an_hour(sign_up_through_form, positions, every_sign_up_new):
     statuses = [sign_up_through_form(positions[:1], address=f"10.0.1.{n}").status_code for n in range(4)]
     assert statuses == [200, 200, 200, 429]
     assert Signup.objects.count() == 3
@@ -16,7 +16,7 @@ def test_the_refusal_is_in_chinese_and_says_when_to_retry(sign_up_through_form, 
     assert 0 < int(response["Retry-After"]) <= 3600
 
 
-def test_a_phone_number_signs_up_at_most_ten_times_a_day(sign_up_through_form, positions, settings):
+def test_a_phone_number_signs_up_at_most_ten_times_a_day(sign_up_through_form, positions, settings, every_sign_up_new):
     settings.SIGNUP_PHONE_LIMIT_PER_HOUR = 100
     statuses = [sign_up_through_form(positions[:1]).status_code for _ in range(11)]
     assert statuses == [200] * 10 + [429]
