@@ -300,9 +300,10 @@ class SignUpFlood:
             started = time.perf_counter()
             connection.request("POST", self.path, body=body, headers=headers)
             response = connection.getresponse()
-            answer = response.read()
+            response.read()
             elapsed = (time.perf_counter() - started) * 1000
-            outcome = "accepted" if b"withdrawal-code" in answer else response.status  # a form with errors is a 200 too
+            sent = response.status == 302 and "/sent/" in (response.getheader("Location") or "")
+            outcome = "accepted" if sent else response.status  # a form with errors is a 200
             with self.lock:
                 self.statuses[outcome] = self.statuses.get(outcome, 0) + 1
                 self.latencies.append(elapsed)
