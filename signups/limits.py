@@ -16,9 +16,15 @@ def phone_limits():
     ]
 
 
-def address_limit():
-    """Generous, per address: a venue's Wi-Fi or a carrier's NAT puts hundreds of people behind one."""
-    return RateLimit("signups.address", settings.SIGNUP_ADDRESS_LIMIT, settings.SIGNUP_ADDRESS_WINDOW_SECONDS)
+def address_limits():
+    """Generous, per address: a venue's Wi-Fi or a carrier's NAT puts hundreds of people behind one. A
+    burst window beside the long one: the whole hall may answer the host at once, but a script from
+    one address is refused after a few seconds' worth, cheaply, instead of its first hundreds each
+    taking a worker from the readers."""
+    return [
+        RateLimit("signups.address.burst", settings.SIGNUP_ADDRESS_BURST_LIMIT, settings.SIGNUP_ADDRESS_BURST_SECONDS),
+        RateLimit("signups.address", settings.SIGNUP_ADDRESS_LIMIT, settings.SIGNUP_ADDRESS_WINDOW_SECONDS),
+    ]
 
 
 def withdrawal_limit():

@@ -28,7 +28,7 @@ from jobfairs.models import JobFairPage
 from .codes import grouped, normalise_code
 from .entries import NOTICE_VERSION, find_by_code, sign_up, withdraw
 from .forms import HONEYPOT, InterestForm
-from .limits import address_limit, first_refusal, phone_limits, withdrawal_limit
+from .limits import address_limits, first_refusal, phone_limits, withdrawal_limit
 from .models import Signup
 
 RESULT_KEY = "signups.result"  # in the session: the entry just sent and its code, until the result page shows it
@@ -79,13 +79,14 @@ def sending(fair, phone):
 @never_cache
 @csrf_protect
 def interest_form(request, fair_id):
+    if request.method == "POST":  # a flood is refused before anything is read from the database
+        limit = first_refusal(address_limits(), client_address(request))
+        if limit is not None:
+            return refused(request, limit)
     fair = live_fair(fair_id)
     if request.method != "POST":
         form = InterestForm(fair, preselected=preselected_position(request))
         return show_form(request, fair, form)
-    limit = address_limit()
-    if not limit.hit(client_address(request)):
-        return refused(request, limit)
     form = InterestForm(fair, request.POST)
     if form.caught:
         return render(request, "signups/received.html", {"fair": fair})

@@ -293,6 +293,8 @@ SIGNUP_PHONE_LIMIT_PER_HOUR = int(os.environ.get("SIGNUP_PHONE_LIMIT_PER_HOUR", 
 SIGNUP_PHONE_LIMIT_PER_DAY = int(os.environ.get("SIGNUP_PHONE_LIMIT_PER_DAY", 10))
 SIGNUP_ADDRESS_LIMIT = int(os.environ.get("SIGNUP_ADDRESS_LIMIT", 600))
 SIGNUP_ADDRESS_WINDOW_SECONDS = int(os.environ.get("SIGNUP_ADDRESS_WINDOW_SECONDS", 600))
+SIGNUP_ADDRESS_BURST_LIMIT = int(os.environ.get("SIGNUP_ADDRESS_BURST_LIMIT", 60))
+SIGNUP_ADDRESS_BURST_SECONDS = int(os.environ.get("SIGNUP_ADDRESS_BURST_SECONDS", 10))
 SIGNUP_WITHDRAW_ADDRESS_LIMIT = int(os.environ.get("SIGNUP_WITHDRAW_ADDRESS_LIMIT", 60))
 # The same number at the same fair within this many seconds is a repeat (a refresh, a double tap), not a new entry.
 SIGNUP_REPEAT_SECONDS = int(os.environ.get("SIGNUP_REPEAT_SECONDS", 600))

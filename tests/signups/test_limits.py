@@ -41,3 +41,10 @@ def test_every_post_counts_against_the_address(sign_up_through_form, positions, 
     refused = sign_up_through_form(positions[:1], phone="13800000002")
     assert refused.status_code == 429 and "请求过于频繁" in refused.content.decode() and int(refused["Retry-After"]) > 0
     assert sign_up_through_form(positions[:1], phone="13800000002", address="10.0.0.2").status_code == 200
+
+
+def test_a_burst_from_one_address_is_refused_before_the_long_window_fills(sign_up_through_form, positions, settings):
+    settings.SIGNUP_ADDRESS_BURST_LIMIT = 2
+    statuses = [sign_up_through_form(positions[:1], phone=f"1380000{n:04d}").status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+    assert sign_up_through_form(positions[:1], phone="13800000009", address="10.0.0.2").status_code == 200
