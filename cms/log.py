@@ -15,3 +15,12 @@ class ZonedFormatter(logging.Formatter):
     def formatTime(self, record, datefmt=None):  # noqa: N802 - logging.Formatter names it so
         moment = datetime.fromtimestamp(record.created, self.zone)
         return moment.strftime(datefmt) if datefmt else f"{moment:%Y-%m-%d %H:%M:%S}.{int(record.msecs):03d} {moment:%z}"
+
+
+class SkipRefusedFloods(logging.Filter):
+    """Drops django.request's line for a 429: a refused flood is the rate limits working, and thousands of
+    lines a second would fill the disk and cost the web processes more than refusing did."""
+
+    def filter(self, record):
+        response = getattr(record, "status_code", None)
+        return response != 429

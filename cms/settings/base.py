@@ -328,10 +328,12 @@ LOGGING = {
             "time_zone": TIME_ZONE,
         }
     },
+    "filters": {"skip_refused_floods": {"()": "cms.log.SkipRefusedFloods"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["skip_refused_floods"]},
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         # The channel clients' HTTP: one line per request with its full address, and httpcore's traces
