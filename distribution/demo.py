@@ -10,13 +10,16 @@ from media_center.models import Video
 from .models import ChannelAccount, DistributionRule
 from .publishing import distribute
 
-DEMO_ACCOUNT = "淮安市总工会抖音号（演示）"
 RULE_COLUMN = "zhibo-jiangang"
+
+
+def demo_account_name():
+    return _("淮安市总工会抖音号（演示）")
 
 
 def load_channels(say, progress):
     """The demo loader (core.demo), after the videos': their approved clip is sent."""
-    account, created = ChannelAccount.objects.get_or_create(name=DEMO_ACCOUNT, defaults={"client_key": "demo-client-key"})
+    account, created = ChannelAccount.objects.get_or_create(name=demo_account_name(), defaults={"client_key": "demo-client-key"})
     column = Page.objects.filter(slug=RULE_COLUMN).first()
     if column is not None:
         DistributionRule.objects.get_or_create(section=column, account=account)
