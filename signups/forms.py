@@ -22,7 +22,7 @@ HONEYPOT = "extra_ref"  # a name no browser autofills; people never see the fiel
 
 def open_positions(fair):
     """The fair's positions that can be chosen: still open, with an employer to agree to."""
-    return [position for position in fair.positions_in_order() if position.employer_id and is_open(position)]
+    return [position for position in fair.positions.select_related("employer") if position.employer_id and is_open(position)]
 
 
 # Characters that reorder the text around them (overrides and isolates): a name could show as another.
@@ -80,10 +80,11 @@ class InterestForm(forms.Form):
         self.fair = fair
         self.open_positions = open_positions(fair)
         self.fields["positions"].choices = [(str(position.pk), position.job_title) for position in self.open_positions]
-        self.employers = []
+        by_employer = {}  # in the order the employers first appear; keyed by id: a fair lists up to 300 positions
         for position in self.open_positions:
-            if position.employer not in self.employers:
-                self.employers.append(position.employer)
+            by_employer.setdefault(position.employer_id, (position.employer, []))[1].append(position)
+        self.employers = [employer for employer, _positions in by_employer.values()]
+        self.positions_of = {employer_id: positions for employer_id, (_employer, positions) in by_employer.items()}
         for employer in self.employers:
             self.fields[self.consent_key(employer)] = forms.BooleanField(
                 required=False, label=_("同意将我的姓名、手机号和留言提供给【%(employer)s】") % {"employer": employer.name}
@@ -108,8 +109,7 @@ class InterestForm(forms.Form):
                 "employer": employer,
                 "positions": [
                     {"position": position, "value": str(position.pk), "checked": str(position.pk) in chosen}
-                    for position in self.open_positions
-                    if position.employer == employer
+                    for position in self.positions_of[employer.pk]
                 ],
                 "consent": self[self.consent_key(employer)],
             }
@@ -140,7 +140,7 @@ class InterestForm(forms.Form):
         self.chosen_positions = [position for position in self.open_positions if str(position.pk) in chosen]
         for employer in self.employers:
             key = self.consent_key(employer)
-            if any(position.employer == employer for position in self.chosen_positions) and not cleaned.get(key):
+            if any(position.employer_id == employer.pk for position in self.chosen_positions) and not cleaned.get(key):
                 self.add_error(
                     key,
                     _("您选了【%(employer)s】的岗位：请勾选同意把信息提供给【%(employer)s】，或取消该单位的岗位。")
