@@ -8,10 +8,12 @@ technical data from ffprobe (codec names) are data, not the admin's words.
 """
 
 import re
+from datetime import timedelta
 from pprint import pformat
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from wagtail.models import Revision, Site, Workflow, get_page_models
 
 from columns.models import (
@@ -22,6 +24,7 @@ from columns.models import (
     SeriesPage,
 )
 from columns.roles import REVIEW_STEPS, REVIEW_WORKFLOW, assign_roles
+from distribution.models import ChannelAccount
 from media_center.ingest import ingest_file
 from signups.exports import export
 from tests.factories import ArticlePageFactory, UserFactory
@@ -33,6 +36,7 @@ PASSWORD = "pass-for-tests"
 # schemes a web address starts with, and words with no Chinese in use (URL, ID, SEO, IP 地址, Cookie).
 FORMATS = {"HLS", "MP4", "MOV", "MKV", "WebM", "TS", "FLV", "AVI", "WebVTT", "RSS", "Atom", "CSV", "Excel", "XLSX"}
 ALLOWED = FORMATS | {"KB", "MB", "GB", "ICP", "http", "https", "URL", "ID", "SEO", "IP", "Cookie"}
+ALLOWED |= {"Client", "Key", "Secret", "open_id", "Douyin"}  # the Douyin Open Platform's own names for an app's credentials
 WEIBO_POST = "https://weibo.com/1234567890/Ab3dEf"
 ENGLISH = re.compile(r"[A-Za-z][A-Za-z0-9'’]*[A-Za-z0-9]")
 VISIBLE_TEXT = """() => {
@@ -201,7 +205,10 @@ def test_video_staff_meet_only_chinese(walk, isolated_video_storage, small_video
     video = ingest_file(small_video, title="招聘会回放")
     video.refresh_from_db()
     staff = walk("视频", video.container, video.video_codec, video.audio_codec, video.original_filename)
+    start = timezone.now() - timedelta(minutes=10)
+    fair = JobFairPageFactory(start_at=start, end_at=start + timedelta(hours=2))
     staff.visit(*everyday_pages(), "/admin/images/", "/admin/videos/", "/admin/videos/new/", f"/admin/videos/edit/{video.pk}/")
+    staff.visit("/admin/fair-shelf/", f"/admin/fair-shelf/{fair.pk}/", "/admin/distribution/")
     assert not staff.english, pformat(staff.english, width=200)
 
 
@@ -213,6 +220,7 @@ def test_administrators_meet_only_chinese(walk, newsroom, role):
     fair = JobFairPageFactory()
     SignupFactory(fair=fair, positions=fair.positions_in_order(), name="王小明", phone="13800001234")
     export(newsroom[role], "xlsx", fair=fair)
+    account = ChannelAccount.objects.create(name="淮安市总工会抖音号", client_key="awx1234", client_secret="s")
     admin.visit(
         *everyday_pages(),
         "/admin/snippets/columns/sensitiveword/",
@@ -239,6 +247,13 @@ def test_administrators_meet_only_chinese(walk, newsroom, role):
         "/admin/signups/",
         f"/admin/signups/fairs/{fair.pk}/",
         "/admin/signups/exports/",
+        "/admin/fair-shelf/",
+        "/admin/distribution/",
+        "/admin/distribution/accounts/",
+        "/admin/distribution/accounts/new/",
+        f"/admin/distribution/accounts/edit/{account.pk}/",
+        "/admin/distribution/rules/",
+        "/admin/distribution/rules/new/",
     )
     if role == "superuser":
         admin.visit(
