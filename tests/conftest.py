@@ -184,6 +184,18 @@ def douyin():
 
 
 @pytest.fixture
+def wechat():
+    """A fresh WeChat Official Account stand-in on 127.0.0.1 (a free port) for one test; `wechat.state` steers and
+    records it. It fails the test if the stand-in itself broke while serving (a traceback in state.errors).
+    """
+    from tests.distribution.wechat_standin import running_standin
+
+    with running_standin() as standin:
+        yield standin
+        assert not standin.state.errors, "\n".join(standin.state.errors)
+
+
+@pytest.fixture
 def douyin_account(db, douyin, settings):
     """The union's Douyin account, connected to the stand-in as if an administrator had authorised it."""
     from distribution.accounts import store_tokens
