@@ -10,7 +10,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.distribution.wechat_standin import ENDPOINTS, MB
+from tests.distribution.wechat_standin import ENDPOINTS, MB, Limits, running_standin
 
 pytestmark = pytest.mark.once  # no database here
 
@@ -255,8 +255,13 @@ def test_content_of_20000_characters_is_refused(account):
     reply(account.draft(content="<p>" + "字" * 19_980 + "</p>"))
 
 
-def test_content_of_1_mb_is_refused_though_under_20000_characters(account):
-    reply(account.draft(content="<p>" + "𠀀" * (MB // 4 + 1) + "</p>"), errcode=45002)
+def test_content_over_the_byte_limit_is_refused_though_under_20000_characters():
+    """20,000 characters of UTF-8 stay under 1 MB, so the byte check is tried with the limit lowered."""
+    with running_standin(limits=Limits(content_bytes=3000)) as wechat, httpx.Client(base_url=wechat.base_url) as http:
+        account = Account(http, wechat.state)
+        reply(account.draft(content="<p>" + "字" * 1000 + "</p>"), errcode=45002)  # 3,007 bytes, 1,007 characters
+        reply(account.draft(content="<p>" + "字" * 990 + "</p>"))
+        assert not wechat.state.errors
 
 
 def test_an_unknown_thumb_media_id_is_refused(account):
