@@ -105,7 +105,7 @@ def chain(head, blocks, tail):
 def start_standin():
     """The stand-in in its own process; returns it and what it printed (base_url, app and account tokens)."""
     process = subprocess.Popen(
-        [sys.executable, str(REPO / "tests" / "distribution" / "douyin_standin.py"), "--no-hash"],
+        [sys.executable, "-m", "tests.distribution.douyin_standin", "--no-hash"],
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO,

@@ -263,10 +263,10 @@ def enqueue(row):
 
 def enqueue_due():
     """Scheduler: rows whose time has come, and those a dead worker held (no heartbeat for a while)."""
+    from .tasks import run_distribution
+
     due = list(Distribution.objects.due().values_list("pk", flat=True)[:200])
     for pk in due:
-        from .tasks import run_distribution
-
         run_distribution.enqueue(pk)
     return _("分发：%(count)d 条到时间，已排队。") % {"count": len(due)} if due else ""
 

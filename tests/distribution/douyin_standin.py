@@ -8,7 +8,7 @@ upload took effect, rate limits, daily quotas). When the client and this server 
 contract decides: fix whichever of the two departs from it.
 
 Plain Python on purpose (no Django): tests start it in a thread with `running_standin()`, a
-benchmark script can do the same, and `python tests/distribution/douyin_standin.py` serves it
+benchmark script can do the same, and `python -m tests.distribution.douyin_standin` serves it
 by hand. Request bodies are streamed and never held: an upload keeps only its size, a hash and
 its first bytes (or goes to `store_dir` on disk), so a 1 GB upload costs the same memory as 1 MB.
 
@@ -37,70 +37,37 @@ from datetime import UTC, datetime
 from email.message import Message
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-try:
-    from tests.distribution.standin_base import (
-        CHINA,
-        ERROR,
-        ERROR_AFTER,
-        FAULT_KINDS,
-        FORM_MAX,
-        GB,
-        HTTP_ERROR,
-        LOST_REPLY,
-        MB,
-        READ_CHUNK,
-        RESET,
-        RESET_MID_BODY,
-        SLOW,
-        TIMEOUT,
-        BodyReader,
-        Call,
-        ChannelError,
-        Clock,
-        Endpoint,
-        Fault,
-        FaultQueue,
-        FileSink,
-        MultipartError,
-        MultipartReader,
-        RecordedRequest,
-        StandIn,
-        StandInHandler,
-        serving,
-    )
-    from tests.distribution.standin_base import mask as mask_names
-except ImportError:  # run as a script (`python tests/distribution/douyin_standin.py`)
-    from standin_base import (  # type: ignore[no-redef]
-        CHINA,
-        ERROR,
-        ERROR_AFTER,
-        FAULT_KINDS,
-        FORM_MAX,
-        GB,
-        HTTP_ERROR,
-        LOST_REPLY,
-        MB,
-        READ_CHUNK,
-        RESET,
-        RESET_MID_BODY,
-        SLOW,
-        TIMEOUT,
-        BodyReader,
-        Call,
-        ChannelError,
-        Clock,
-        Endpoint,
-        Fault,
-        FaultQueue,
-        FileSink,
-        MultipartError,
-        MultipartReader,
-        RecordedRequest,
-        StandIn,
-        StandInHandler,
-        serving,
-    )
-    from standin_base import mask as mask_names  # type: ignore[no-redef]
+from tests.distribution.standin_base import (
+    CHINA,
+    ERROR,
+    ERROR_AFTER,
+    FAULT_KINDS,
+    FORM_MAX,
+    GB,
+    HTTP_ERROR,
+    LOST_REPLY,
+    MB,
+    READ_CHUNK,
+    RESET,
+    RESET_MID_BODY,
+    SLOW,
+    TIMEOUT,
+    BodyReader,
+    Call,
+    ChannelError,
+    Clock,
+    Endpoint,
+    Fault,
+    FaultQueue,
+    FileSink,
+    MultipartError,
+    MultipartReader,
+    RecordedRequest,
+    StandIn,
+    StandInHandler,
+    serving,
+)
+from tests.distribution.standin_base import mask as mask_names
 
 __all__ = [  # the shared pieces, as the tests and the client's tests import them from here
     "CHINA",
