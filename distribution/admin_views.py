@@ -41,7 +41,7 @@ class DistributionIndexView(generic.WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = DistributionFilterForm(self.request.GET or None)
-        rows = filters.filter(Distribution.objects.select_related("video", "account", "created_by"))
+        rows = filters.filter(Distribution.objects.select_related("video", "page", "account", "created_by"))
         page = Paginator(rows, PER_PAGE).get_page(self.request.GET.get("p"))
         return {
             **super().get_context_data(**kwargs),
@@ -59,15 +59,15 @@ ACTIONS = {"retry": publishing.retry, "cancel": publishing.cancel}
 def act(request, pk, action):
     """重试, 取消 or 重新发布 one row, then back to where the button was."""
     require(request.user, "distribution.change_distribution")
-    row = get_object_or_404(Distribution.objects.select_related("video", "account"), pk=pk)
+    row = get_object_or_404(Distribution.objects.select_related("video", "page", "account"), pk=pk)
     try:
         if action == "again":
             require(request.user, "distribution.add_distribution")
             publishing.publish_again(row, request.user)
-            messages.success(request, _("已重新排队发布“%(title)s”。") % {"title": row.video.title})
+            messages.success(request, _("已重新排队发布“%(title)s”。") % {"title": row.item_title})
         elif action in ACTIONS:
             ACTIONS[action](row)
-            messages.success(request, _("已处理“%(title)s”。") % {"title": row.video.title})
+            messages.success(request, _("已处理“%(title)s”。") % {"title": row.item_title})
         else:
             raise PermissionDenied
     except ValidationError as error:

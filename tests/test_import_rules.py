@@ -34,7 +34,7 @@ def top_level(module):
         ("stats", {"core", "columns", "media_center"}),
         ("jobfairs", {"core", "columns", "media_center"}),
         ("signups", {"core", "columns", "jobfairs"}),
-        ("distribution", {"core", "media_center"}),
+        ("distribution", {"core", "media_center", "columns", "jobfairs", "stats"}),
     ],
 )
 def test_an_app_imports_only_the_apps_below_it(folder, may_import):
