@@ -17,7 +17,7 @@ from media_center.models import Video
 
 from . import accounts, publishing
 from .forms import DistributionFilterForm, SendForm
-from .models import ChannelAccount, Distribution
+from .models import CLIP_CHANNELS, ChannelAccount, Distribution
 from .platforms.base import ChannelError, NeedsConfig
 
 PER_PAGE = 50
@@ -149,7 +149,7 @@ def clip_panel(request, clip):
             "rows": rows,
             "may_send": may_send,
             "may_act": request.user.has_perm("distribution.change_distribution"),
-            "accounts": ChannelAccount.objects.all() if may_send else [],
+            "accounts": ChannelAccount.objects.filter(channel__in=CLIP_CHANNELS) if may_send else [],
             "next": request.get_full_path(),
         },
         request=request,

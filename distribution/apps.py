@@ -8,17 +8,20 @@ class DistributionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from wagtail.signals import page_published
+
         from core import demo, scheduler
         from media_center.clips import clip_approved
 
         from .accounts import keep_tokens_fresh
         from .demo import load_channels
-        from .publishing import distribute_by_rules
+        from .publishing import distribute_by_rules, distribute_page_by_rules
         from .roles import grant_distribution_permissions
         from .runner import enqueue_due, refresh_statistics
 
         grant_distribution_permissions()
         clip_approved.connect(distribute_by_rules)
+        page_published.connect(distribute_page_by_rules, dispatch_uid="distribution-page-rules")
         scheduler.register("distributions_due", enqueue_due)
         scheduler.register("channel_tokens", keep_tokens_fresh)
         scheduler.register("channel_statistics", refresh_statistics)

@@ -1,5 +1,10 @@
-"""Sending an approved clip to a channel account: by hand from the admin, or by a rule on its column or
-series when 终审 approves it. Retrying, cancelling and publishing again, as staff may."""
+"""Sending an item to a channel account: an approved clip to Douyin or 视频号, a page anyone may read (an
+article, a job fair) to the Official Account; by hand from the admin, or by a rule on its column or series
+when 终审 approves the clip or the page is published. Retrying, cancelling and publishing again, as staff may.
+
+A 视频号 distribution waits for a person (「待人工发布」): there is no posting API, staff download its
+package and confirm the post's link (manual.py).
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,31 +12,58 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from core.visibility import ReadablePageQuerySet
 from media_center.models import Video
 
-from .models import Distribution, DistributionRule
+from .models import MANUAL_CHANNELS, Distribution, DistributionRule
 from .runner import enqueue
 
 Status = Distribution.Status
 RETRYABLE_BY_STAFF = (Status.RETRYING, Status.FAILED, Status.NEEDS_AUTH, Status.NEEDS_CONFIG)
+OVERRIDES = ("caption", "title", "digest", "allow_shortening")  # what staff may set per channel
 
 
-def check_sendable(video):
-    if not video.is_clip or video.review_status != Video.Review.APPROVED:
-        raise ValidationError(_("只有终审通过的短视频才能发布到平台。"))
-    if video.status != Video.Status.READY or not video.source:
-        raise ValidationError(_("短视频还没有生成完成，完成后才能发布。"))
+def check_sendable(item, account):
+    """A clip once 终审 approved and rendered, to a clip channel; a page anyone may read, to an article channel."""
+    if isinstance(item, Video):
+        if not account.carries_clips:
+            raise ValidationError(_("%(account)s只发布文章，不能发布短视频。") % {"account": account})
+        if not item.is_clip or item.review_status != Video.Review.APPROVED:
+            raise ValidationError(_("只有终审通过的短视频才能发布到平台。"))
+        if item.status != Video.Status.READY or not item.source:
+            raise ValidationError(_("短视频还没有生成完成，完成后才能发布。"))
+        return
+    if not account.carries_pages:
+        raise ValidationError(_("%(account)s只发布短视频，不能发布文章。") % {"account": account})
+    from .wechat_articles import builder_for
+
+    if builder_for(item) is None:
+        raise ValidationError(_("这类页面不能发布到公众号。"))
+    if not ReadablePageQuerySet(type(item)).readable().filter(pk=item.pk).exists():
+        raise ValidationError(_("只有已发布且公开可读的页面才能发布到公众号。"))
+
+
+def item_filter(item):
+    return {"video": item} if isinstance(item, Video) else {"page": item}
 
 
 @transaction.atomic
-def distribute(video, account, *, user=None, rule=None, caption=""):
-    """The clip's distribution to the account, queued: (row, created). An active one is returned as it is."""
-    check_sendable(video)
-    existing = Distribution.objects.filter(video=video, account=account, active=True).first()
+def distribute(item, account, *, user=None, rule=None, **overrides):
+    """The item's distribution to the account, queued (or waiting for a person, on 视频号): (row, created).
+    An active one is returned as it is."""
+    check_sendable(item, account)
+    existing = Distribution.objects.filter(**item_filter(item), account=account, active=True).first()
     if existing is not None:
         return existing, False
+    values = {name: overrides[name] for name in OVERRIDES if name in overrides}
+    values.update({name: values[name].strip() for name in ("caption", "title", "digest") if name in values})
+    if account.channel in MANUAL_CHANNELS:
+        row = Distribution.objects.create(
+            **item_filter(item), account=account, created_by=user, rule=rule, status=Status.MANUAL, **values
+        )
+        return row, True
     row = Distribution.objects.create(
-        video=video, account=account, created_by=user, rule=rule, caption=caption.strip(), next_try_at=timezone.now()
+        **item_filter(item), account=account, created_by=user, rule=rule, next_try_at=timezone.now(), **values
     )
     enqueue(row)
     return row, True
@@ -43,7 +75,8 @@ def publish_again(row, user):
     if not row.is_final:
         raise ValidationError(_("这条分发还没有结束，不能重新发布。"))
     Distribution.objects.filter(pk=row.pk).update(active=False)
-    return distribute(row.video, row.account, user=user, caption=row.caption)[0]
+    overrides = {name: getattr(row, name) for name in OVERRIDES}
+    return distribute(row.item, row.account, user=user, **overrides)[0]
 
 
 def retry(row):
@@ -76,9 +109,25 @@ def rules_for(section):
 
 
 def distribute_by_rules(sender, clip, **kwargs):
-    """clip_approved: every rule of the clip's column or series sends it."""
+    """clip_approved: every clip channel's rule of the clip's column or series sends it."""
     for rule in rules_for(clip.section):
-        try:
-            distribute(clip, rule.account, rule=rule)
-        except ValidationError:
-            return  # not rendered yet: nothing can be sent
+        if rule.account.carries_clips:
+            try:
+                distribute(clip, rule.account, rule=rule)
+            except ValidationError:
+                return  # not rendered yet: nothing can be sent
+
+
+def distribute_page_by_rules(sender, instance, **kwargs):
+    """page_published: every article channel's rule above the page sends it, once anyone may read it."""
+    from .wechat_articles import builder_for
+
+    page = instance.specific
+    if builder_for(page) is None:
+        return
+    for rule in rules_for(page.get_parent()):
+        if rule.account.carries_pages:
+            try:
+                distribute(page, rule.account, rule=rule)
+            except ValidationError:
+                return  # restricted or private: nothing is sent
