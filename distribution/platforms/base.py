@@ -152,6 +152,7 @@ class Tokens:
 PUBLISHED = "published"
 UNDER_REVIEW = "under_review"
 REMOVED = "removed"
+FAILED = "failed"  # the channel refused to publish it (WeChat: originality, review, blocked)
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,11 @@ def test_stable_token_gives_the_same_token_inside_its_window(wechat, account):
     assert not wechat.state.violations
 
 
+def test_a_first_token_says_7200_seconds(wechat, http):
+    body = {"grant_type": "client_credential", "appid": wechat.state.appid, "secret": wechat.state.secret}
+    assert reply(http.post(PATHS["stable_token"], json=body))["expires_in"] == 7200
+
+
 def test_a_token_past_its_window_is_42001_and_stable_token_gives_a_new_one(wechat, account):
     old = reply(account.stable_token())["access_token"]
     wechat.state.advance(7201)

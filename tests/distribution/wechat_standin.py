@@ -249,8 +249,10 @@ class StandInState(FaultQueue):
         """Move the stand-in's clock: tokens, the forced-refresh limits and the daily quotas follow it."""
         self.clock.advance(seconds)
 
-    def _new_token(self):
-        token = Token(secrets.token_urlsafe(96), self.appid, self.now() + self.limits.token_ttl)
+    def _new_token(self, now=None):
+        """`now`: the time the reply's expires_in is counted from, so that a new token says 7200, not 7201."""
+        now = self.now() if now is None else now
+        token = Token(secrets.token_urlsafe(96), self.appid, now + self.limits.token_ttl)
         self.tokens[token.token] = token
         self.current_token = token.token
         return token
@@ -569,9 +571,9 @@ class _Handler(StandInHandler):
                 state.forced_refreshes.append(now)
                 if token is not None:
                     token.retired = True  # the old one is no longer the latest
-                token = state._new_token()
+                token = state._new_token(now)
             elif token is None or token.expires_at <= now:
-                token = state._new_token()
+                token = state._new_token(now)
             return {"access_token": token.token, "expires_in": max(1, math.ceil(token.expires_at - now))}
 
     def call_uploadimg(self, call):
