@@ -555,7 +555,12 @@ def _joins_previous(character):
 JPEG = ("image/jpeg", ".jpg")
 PNG = ("image/png", ".png")
 QUALITIES = (88, 80, 72, 64)
-LONG_SIDES = (2560, 1920, 1440, 1080, 800, 640, 480)  # the first also caps what is sent: no phone shows more
+# Widths tried in turn. Width, not the long side: a phone shows an image at its own width, and a long
+# vertical image (长图: a poster, a timeline) must keep its text readable. The first also caps what is
+# sent: no phone shows more.
+WIDTHS = (2560, 1920, 1440, 1080, 800, 640, 480)
+ORIENTATION = 0x0112  # the EXIF tag
+TURNED = {5, 6, 7, 8}  # orientations shown a quarter turn from how they are stored
 UNREADABLE = gettext_noop("图片无法识别或已损坏，请换一张图片。")
 TOO_MANY_PIXELS = gettext_noop("图片过大（像素过多），无法处理，请缩小后再上传。")
 STILL_TOO_LARGE = gettext_noop("图片压缩后仍有 %(size)s，公众号要求小于 %(limit)s，请换一张图片。")
@@ -578,7 +583,7 @@ def prepare_image(data: bytes, *, max_bytes: int = MAX_IMAGE_BYTES) -> PreparedI
 
     A JPEG (RGB or grey, upright) or a PNG of at most `max_bytes` is sent as it is, once checked to
     decode; anything else Pillow opens becomes a JPEG: first frame, upright (EXIF orientation applied),
-    transparency on white, long side at most 2560, quality and then size stepped down until it fits.
+    transparency on white, at most 2560 wide, quality and then width stepped down until it fits.
     CMYK JPEGs are converted too: some phone browsers show them in wrong colours, and WeChat strips
     the EXIF that would turn a sideways photo upright.
     """
@@ -597,9 +602,10 @@ def prepare_image(data: bytes, *, max_bytes: int = MAX_IMAGE_BYTES) -> PreparedI
             if len(data) <= max_bytes and _sendable(image):
                 _check_decodes(image)
                 return PreparedImage(data, *(JPEG if image.format == "JPEG" else PNG))
-            if image.format in ("JPEG", "MPO") and max(image.size) >= 2 * LONG_SIDES[0]:
+            width = image.height if _orientation(image) in TURNED else image.width
+            if image.format in ("JPEG", "MPO") and width >= 2 * WIDTHS[0]:
                 # Decoded at 1/2, 1/4 or 1/8 of its size, still above the cap: a quarter of the memory or less.
-                scale = LONG_SIDES[0] / max(image.size)
+                scale = WIDTHS[0] / width
                 image.draft(None, (max(1, int(image.width * scale)), max(1, int(image.height * scale))))
             image.load()  # the first frame of an animation
             flat = _flattened(image)
@@ -626,10 +632,15 @@ def _formats():
 def _sendable(image):
     if image.format == "PNG":
         return True
-    return image.format == "JPEG" and image.mode in ("RGB", "L") and image.getexif().get(ORIENTATION, 1) == 1
+    return image.format == "JPEG" and image.mode in ("RGB", "L") and _orientation(image) == 1
 
 
-ORIENTATION = 0x0112
+def _orientation(image):
+    """The EXIF orientation, 1 (as stored) when there is none or the EXIF cannot be read."""
+    try:
+        return image.getexif().get(ORIENTATION, 1)
+    except Exception:
+        return 1
 
 
 def _check_decodes(image):
@@ -644,7 +655,8 @@ def _check_decodes(image):
 
 def _flattened(image):
     """RGB or grey, upright, transparency on white: what a JPEG can hold."""
-    ImageOps.exif_transpose(image, in_place=True)
+    if _orientation(image) != 1:
+        ImageOps.exif_transpose(image, in_place=True)
     mode = image.mode
     if mode in ("RGB", "L"):
         return image
@@ -669,14 +681,13 @@ def _flattened(image):
 
 
 def _small_enough_jpeg(image, max_bytes, icc_profile):
-    """The best JPEG under `max_bytes`: quality first, then size, each tried from the full image."""
-    long_side = max(image.size)
-    sides = [side for side in LONG_SIDES if side < long_side]
-    if long_side <= LONG_SIDES[0]:
-        sides.insert(0, long_side)
+    """The best JPEG under `max_bytes`: quality first, then width, each size made from the full image."""
+    widths = [width for width in WIDTHS if width < image.width]
+    if image.width <= WIDTHS[0]:
+        widths.insert(0, image.width)
     data = b""
-    for side in sides:
-        resized = image if side == long_side else _resized(image, side / long_side)
+    for width in widths:
+        resized = image if width == image.width else _resized(image, width / image.width)
         for quality in QUALITIES:
             data = _jpeg(resized, quality, icc_profile)
             if len(data) <= max_bytes:

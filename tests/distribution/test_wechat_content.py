@@ -690,9 +690,22 @@ def test_a_png_over_the_limit_becomes_a_jpeg_under_it_with_transparency_on_white
     assert near(image.getpixel((40, 40)), (255, 255, 255))
 
 
-def test_the_long_side_is_capped_at_2560():
+def test_the_width_is_capped_at_2560():
     image = opened(prepare_image(encoded(halves((3000, 200)), "WEBP")))
     assert image.size == (2560, 171)
+
+
+def test_a_very_wide_jpeg_comes_out_2560_wide():
+    data = encoded(noise((5400, 400)), "JPEG", quality=95)  # decoded at half its size, then resized
+    assert len(data) > MB
+    image = opened(prepare_image(data))
+    assert image.size == (2560, 190)
+
+
+def test_a_long_vertical_image_keeps_its_size():
+    """A 长图 (a poster, a timeline) is shown at the phone's width: capping its height would shrink its text."""
+    image = opened(prepare_image(encoded(halves((1080, 6000)), "WEBP")))
+    assert image.size == (1080, 6000)
 
 
 def test_the_exif_orientation_is_applied():
