@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 from PIL import Image, ImageOps
 
@@ -183,15 +184,17 @@ class _Node:
         return _Node(self.role, self.tag, dict(self.attrs))
 
 
-def to_wechat_html(html: str, *, image_url: Callable[[str], str | None]) -> Converted:
+def to_wechat_html(html: str, *, image_url: Callable[[str], str | None], base_url: str | None = None) -> Converted:
     """Article HTML (Wagtail rich text and our block markup, or anything an import stored) for WeChat.
 
     `image_url(src)` uploads the image at `src` and returns its mmbiz address, or None when the image
     cannot go (it is then dropped and named). It is called once per distinct src, in document order;
-    what it raises goes through. The result is well-formed whatever the input, and what WeChat's
-    cleaning would remove is not in it, so WeChat removes nothing.
+    what it raises goes through. `base_url`: the article's address on our site, against which
+    relative links (Wagtail writes links to our pages as /path/) are resolved; without it they go,
+    their text kept. The result is well-formed whatever the input, and what WeChat's cleaning would
+    remove is not in it, so WeChat removes nothing.
     """
-    builder = _TreeBuilder(image_url)
+    builder = _TreeBuilder(image_url, base_url)
     builder.feed(html)
     builder.close()
     return Converted(_render(builder.root, in_pre=False)[0], tuple(builder.dropped))
@@ -200,9 +203,10 @@ def to_wechat_html(html: str, *, image_url: Callable[[str], str | None]) -> Conv
 class _TreeBuilder(HTMLParser):
     """The input as a tree of roles, repaired as a browser would repair it (roughly), the rest left out."""
 
-    def __init__(self, image_url):
+    def __init__(self, image_url, base_url):
         super().__init__(convert_charrefs=True)
         self.image_url = image_url
+        self.base_url = base_url
         self.image_urls = {}
         self.root = _Node("article", "")
         self.stack = [self.root]
@@ -317,7 +321,7 @@ class _TreeBuilder(HTMLParser):
             self.add(_Node("img", "img", {"src": url}))
 
     def open_link(self, tag, attrs):
-        href = _web_url(attrs.get("href"))
+        href = _web_url(attrs.get("href"), self.base_url)
         if href is None:
             if attrs.get("href") is not None:
                 self.note("a")
@@ -366,11 +370,12 @@ class _TreeBuilder(HTMLParser):
                 self.add(inline.clone())
 
 
-def _web_url(value):
-    """An http(s) address as written, or None: javascript:, data:, relative and protocol-relative links go."""
-    if value is None:
-        return None
-    url = re.sub(r"[\t\n\r]", "", UNSAFE_CHARACTERS.sub("", value)).strip()  # browsers ignore these in URLs
+def _web_url(value, base_url=None):
+    """An http(s) address, or None: javascript:, data: and the like go, and so do relative and
+    protocol-relative links unless `base_url` resolves them."""
+    url = re.sub(r"[\t\n\r]", "", UNSAFE_CHARACTERS.sub("", value or "")).strip()  # browsers ignore these in URLs
+    if url and base_url:
+        url = urljoin(base_url, url)  # an address with a scheme stays as it is
     return url if WEB_URL.match(url) else None
 
 

@@ -331,6 +331,28 @@ def test_links_other_than_web_addresses_go_and_keep_their_text(href):
     assert result.dropped == ("a",)
 
 
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("/news/1/", "https://union.example.cn/news/1/"),
+        ("../2/", "https://union.example.cn/news/2/"),
+        ("#top", "https://union.example.cn/news/1/#top"),
+        ("//other.example/x", "https://other.example/x"),
+        ("https://weibo.com/x", "https://weibo.com/x"),
+    ],
+)
+def test_relative_links_are_resolved_against_the_articles_address(href, expected):
+    result = to_wechat_html(f'<p><a href="{href}">链接</a></p>', image_url=Uploads(), base_url="https://union.example.cn/news/1/")
+    assert plain(result.html) == f'<p><a href="{expected}">链接</a></p>'
+    assert result.dropped == ()
+
+
+@pytest.mark.parametrize("href", ["javascript:alert(1)", "java\tscript:alert(1)", "data:text/html,x", "mailto:a@b.cn", "", "  "])
+def test_the_articles_address_makes_no_unsafe_link_safe(href):
+    result = to_wechat_html(f'<p><a href="{href}">链接</a></p>', image_url=Uploads(), base_url="https://union.example.cn/news/1/")
+    assert plain(result.html) == "<p>链接</p>"
+
+
 def test_a_link_without_href_is_plain_text_and_not_named():
     result = convert('<p><a name="top">顶部</a></p>')
     assert plain(result.html) == "<p>顶部</p>"
