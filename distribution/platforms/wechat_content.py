@@ -49,7 +49,8 @@ STYLES = {
     "ul": "margin:0 0 1em;padding-left:1.5em;list-style-type:disc;",
     "ol": "margin:0 0 1em;padding-left:1.5em;list-style-type:decimal;",
     "li": "margin:0 0 0.5em;",
-    "blockquote": "margin:0 0 1em;padding:0.75em 1em;border-left:4px solid #dcdcdc;background-color:#f7f7f7;color:#666666;",
+    # 1px of padding below keeps the last paragraph's margin inside the grey.
+    "blockquote": "margin:0 0 1em;padding:1em 1em 1px;border-left:4px solid #dcdcdc;background-color:#f7f7f7;color:#666666;",
     "section": "",
     "figure": "margin:0 0 1em;",
     "caption": "margin:0.5em 0 0;font-size:14px;line-height:1.6;color:#888888;text-align:center;",

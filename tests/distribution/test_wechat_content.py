@@ -792,3 +792,21 @@ def test_an_image_past_the_pixel_limit_is_refused_even_where_pillow_only_warns(m
     with pytest.warns(Image.DecompressionBombWarning), pytest.raises(Permanent) as caught:
         prepare_image(data)
     assert "像素过多" in caught.value.text
+
+
+SOUP = [
+    *("<p>", "</p>", "<b>", "</b>", "<i>", "</i>", "<div>", "</div>", "<h1>", "</h1>", "<h3>", "</h3>", "<ul>", "</ul>"),
+    *("<li>", "</li>", "<a href='https://x.cn/?a=1&b=2'>", "<a href=javascript:x>", "</a>", "<img src=/a.jpg>"),
+    *("<img src=missing>", "<br>", "<hr>", "<table>", "<tr>", "<td>", "</td>", "</tr>", "</table>", "<script>", "</script>"),
+    *("<svg>", "</svg>", "<iframe>", "</iframe>", "<figure>", "<figcaption>", "</figcaption>", "</figure>", "<pre>", "</pre>"),
+    *("<code>", "</code>", "<blockquote>", "</blockquote>", "<!--", "-->", "<![CDATA[", "]]>", "&amp;", "&lt;", "&", "<"),
+    *(">", '"', "'", "文字", " ", "\n", "\u3000", "😀", "<p/>", "<b/>", "</br>", "<p style='x' onclick=y>", "<textarea>"),
+    *("</textarea>", "<noscript>", "<title>", "<dl><dt>", "<dd>", "<h6>", "<span>", "</span>", "<font>", "<x-y>", "</"),
+    *("<p ", "=", "\x00", "&#0;", "&#x110000;"),
+]
+
+
+def test_random_tag_soup_comes_out_well_formed_and_whole():
+    chooser = random.Random(7)
+    for _ in range(500):
+        convert("".join(chooser.choice(SOUP) for _ in range(chooser.randint(1, 60))))
