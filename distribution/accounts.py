@@ -1,5 +1,9 @@
 """The union's channel accounts: their clients, their tokens kept fresh, and connecting them (OAuth).
 
+The Official Account has no OAuth: its app secret buys a `stable_token`, kept encrypted on the account's
+row so that every worker uses the same one. Only an expired or rejected token is renewed by force (WeChat
+allows 20 a day), and only by the first worker to notice: the others find the new one on the row.
+
 Tokens are refreshed before they run out (an hour ahead, and by the scheduler a day ahead); a refresh
 token is renewed while renewals last (Douyin allows five), after which the admin says
 「即将需要重新授权」. Whatever the channel says about the authorisation (revoked, scope missing, renewed
@@ -15,11 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import RENEWALS_ALLOWED, ChannelAccount, Distribution
+from .models import RENEWALS_ALLOWED, Channel, ChannelAccount, Distribution
 from .platforms.base import NeedsAuth, NeedsConfig, TokenExpired
 from .platforms.douyin import DouyinClient
+from .platforms.wechat import WechatClient
 
 REFRESH_AHEAD = timedelta(hours=1)  # before a call
+WECHAT_TOKEN_AHEAD = timedelta(minutes=5)  # a stable_token lives two hours: fetched again this close to its end
 REFRESH_AHEAD_SCHEDULED = timedelta(days=1)  # by the scheduler
 RENEW_AHEAD = timedelta(days=7)  # a refresh token's renewal, by the scheduler
 OAUTH_SESSION_KEY = "distribution-oauth"
@@ -30,9 +36,25 @@ def as_datetime(unix_time):
 
 
 def client_for(account):
-    if not account.client_secret:
-        raise NeedsConfig(_("平台账号“%(name)s”还没有填写应用的 Client Secret。") % {"name": account.name})
+    if not account.client_key or not account.client_secret:
+        raise NeedsConfig(_("平台账号“%(name)s”还没有填写应用 ID 和密钥。") % {"name": account.name})
+    if account.channel == Channel.WECHAT:
+        return WechatClient(account.client_key, account.client_secret, base_url=settings.WECHAT_BASE_URL)
     return DouyinClient(account.client_key, account.client_secret, base_url=settings.DOUYIN_BASE_URL)
+
+
+def needs_configuration(account, message):
+    """An administrator's task on the account (IP whitelist, verification), shown until a call succeeds."""
+    if account.config_problem != message[:1000]:
+        ChannelAccount.objects.filter(pk=account.pk).update(config_problem=message[:1000], config_problem_at=timezone.now())
+        account.config_problem = message[:1000]
+
+
+def configured(account):
+    """A call went through: whatever configuration the account lacked, it has now."""
+    if account.config_problem:
+        ChannelAccount.objects.filter(pk=account.pk).update(config_problem="", config_problem_at=None)
+        account.config_problem = ""
 
 
 def mark_problem(account, reason):
@@ -76,6 +98,8 @@ def tokens_from(source, target):
 
 def with_token(account, call):
     """`call(access_token)`; an access token that ran out is refreshed and the call made once more."""
+    if account.channel == Channel.WECHAT:
+        return with_stable_token(account, call)
     if not account.refresh_token or not account.open_id or account.auth_problem:
         raise NeedsAuth(account.auth_problem or _("平台账号“%(name)s”还没有授权。") % {"name": account.name})
     if not account.access_expires_at or account.access_expires_at - timezone.now() < REFRESH_AHEAD:
@@ -91,11 +115,38 @@ def with_token(account, call):
         raise
 
 
+def wechat_token(account, *, rejected=None):
+    """The account's stable_token, fetched under the row's lock so that workers share one. `rejected`: the
+    token WeChat just refused; renewed by force unless another worker already replaced it."""
+    with transaction.atomic():
+        locked = ChannelAccount.objects.select_for_update().get(pk=account.pk)
+        fresh = locked.access_expires_at and locked.access_expires_at - timezone.now() > WECHAT_TOKEN_AHEAD
+        if locked.access_token and fresh and locked.access_token != rejected:
+            token = locked.access_token
+        else:
+            fetched = client_for(locked).stable_token(force_refresh=rejected is not None)
+            locked.access_token, locked.access_expires_at = fetched.value, as_datetime(fetched.expires_at)
+            locked.save(update_fields=["access_token", "access_expires_at"])
+            token = fetched.value
+    account.access_token, account.access_expires_at = locked.access_token, locked.access_expires_at
+    return token
+
+
+def with_stable_token(account, call):
+    token = account.access_token
+    if not token or not account.access_expires_at or account.access_expires_at - timezone.now() < WECHAT_TOKEN_AHEAD:
+        token = wechat_token(account)
+    try:
+        return call(token)
+    except TokenExpired:
+        return call(wechat_token(account, rejected=token))
+
+
 def keep_tokens_fresh():
     """Scheduler: refresh access tokens a day ahead, renew refresh tokens a week ahead while renewals last."""
     now = timezone.now()
     done = 0
-    for account in ChannelAccount.objects.exclude(refresh_token="").filter(auth_problem=""):
+    for account in ChannelAccount.objects.filter(channel=Channel.DOUYIN).exclude(refresh_token="").filter(auth_problem=""):
         try:
             if account.access_expires_at and account.access_expires_at - now < REFRESH_AHEAD_SCHEDULED:
                 refresh(account)

@@ -1,5 +1,5 @@
-"""The distribution views of the admin: the list with its filters and actions, sending a clip, and
-connecting an account to its channel (OAuth)."""
+"""The distribution views of the admin: the list with its filters, actions and the administrators'
+configuration tasks, sending a clip or a page, and connecting an account to its channel (OAuth)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views import generic
+from wagtail.models import Page
 
 from media_center.models import Video
 
 from . import accounts, publishing
-from .forms import DistributionFilterForm, SendForm
+from .forms import DistributionFilterForm, PageSendForm, SendForm
 from .models import CLIP_CHANNELS, ChannelAccount, Distribution
 from .platforms.base import ChannelError, NeedsConfig
 
@@ -49,6 +50,8 @@ class DistributionIndexView(generic.WagtailAdminTemplateMixin, TemplateView):
             "page": page,
             "may_act": self.request.user.has_perm("distribution.change_distribution"),
             "query": self.request.GET.urlencode(),
+            "tasks": ChannelAccount.objects.exclude(config_problem="").order_by("config_problem_at"),
+            "may_configure": self.request.user.has_perm("distribution.change_channelaccount"),
         }
 
 
@@ -77,7 +80,7 @@ def act(request, pk, action):
 
 @require_POST
 def send(request, video_pk):
-    """「发布到抖音」 from a clip's page: queued at once, the worker does the rest."""
+    """「发布」 from a clip's page: queued at once, the worker does the rest."""
     require(request.user, "distribution.add_distribution")
     video = get_object_or_404(Video, pk=video_pk)
     form = SendForm(request.POST)
@@ -91,15 +94,75 @@ def send(request, video_pk):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        if created:
-            messages.success(request, _("已排队发布到%(account)s，进度见下方“平台分发”。") % {"account": row.account})
-        else:
-            messages.warning(
-                request,
-                _("这条短视频已在发布到%(account)s（%(status)s），不会重复发布。")
-                % {"account": row.account, "status": row.get_status_display()},
-            )
+        (messages.success if created else messages.warning)(request, publishing.sent_message(row, created))
     return back(request, reverse("wagtailadmin_home"))
+
+
+class PageSendView(generic.WagtailAdminTemplateMixin, TemplateView):
+    """「发布到公众号」 for an article or a job fair: where it went, and the form (a fair's clips besides)."""
+
+    template_name = "distribution/admin/send_page.html"
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        require(request.user, "distribution.view_distribution")
+        self.item = get_object_or_404(Page, pk=kwargs["page_pk"]).specific
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("发布到平台：%(title)s") % {"title": self.item.title}
+
+    def fair_clips(self):
+        replay_id = getattr(self.item, "replay_id", None)
+        if replay_id is None:
+            return None
+        return Video.objects.filter(
+            kind=Video.Kind.CLIP, clip_of_id=replay_id, review_status=Video.Review.APPROVED, status=Video.Status.READY
+        )
+
+    def get_context_data(self, form=None, **kwargs):
+        may_send = self.request.user.has_perm("distribution.add_distribution")
+        rows = Distribution.objects.filter(page=self.item).select_related("account", "created_by")
+        clips = self.fair_clips()
+        clip_rows = Distribution.objects.filter(video__in=clips).select_related("video", "account") if clips else []
+        return {
+            **super().get_context_data(**kwargs),
+            "item": self.item,
+            "rows": [*rows, *clip_rows],
+            "form": form or (PageSendForm(clips=clips) if may_send else None),
+            "may_act": self.request.user.has_perm("distribution.change_distribution"),
+        }
+
+    def post(self, request, page_pk):
+        require(request.user, "distribution.add_distribution")
+        form = PageSendForm(request.POST, clips=self.fair_clips())
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        data = form.cleaned_data
+        overrides = {name: data[name] for name in ("title", "digest", "allow_shortening")}
+        try:
+            row, created = publishing.send_or_update(self.item, data["account"], user=request.user, **overrides)
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+            return self.render_to_response(self.get_context_data(form=form))
+        (messages.success if created else messages.warning)(request, publishing.sent_message(row, created))
+        for clip in data.get("clips") or []:
+            for account in data["clip_accounts"]:
+                try:
+                    publishing.distribute(clip, account, user=request.user)
+                except ValidationError as error:
+                    messages.error(request, f"{clip.title}：{error.messages[0]}")
+        return redirect("distribution:send_page", self.item.pk)
+
+
+@require_POST
+def configuration_done(request, pk):
+    """「已处理，重试」 on a configuration task: the account's waiting distributions try again."""
+    require(request.user, "distribution.change_channelaccount")
+    account = get_object_or_404(ChannelAccount, pk=pk)
+    count = publishing.retry_configured(account)
+    messages.success(request, _("已重新排队 %(count)d 条分发。") % {"count": count})
+    return back(request, reverse("distribution:index"))
 
 
 def back(request, fallback):
@@ -160,6 +223,8 @@ urlpatterns = [
     path("", DistributionIndexView.as_view(), name="index"),
     path("<int:pk>/<slug:action>/", act, name="act"),
     path("send/<int:video_pk>/", send, name="send"),
+    path("send-page/<int:page_pk>/", PageSendView.as_view(), name="send_page"),
+    path("accounts/<int:pk>/configured/", configuration_done, name="configured"),
     path("accounts/<int:pk>/connect/", connect, name="connect"),
     path("oauth/callback/", callback, name="callback"),
 ]

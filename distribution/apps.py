@@ -15,9 +15,10 @@ class DistributionConfig(AppConfig):
 
         from .accounts import keep_tokens_fresh
         from .demo import load_channels
+        from .douyin_steps import refresh_statistics
         from .publishing import distribute_by_rules, distribute_page_by_rules
         from .roles import grant_distribution_permissions
-        from .runner import enqueue_due, refresh_statistics
+        from .runner import enqueue_due
 
         grant_distribution_permissions()
         clip_approved.connect(distribute_by_rules)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from columns.review import passed_review
 from core.visibility import ReadablePageQuerySet
 from media_center.models import Video
 
@@ -79,6 +80,45 @@ def publish_again(row, user):
     return distribute(row.item, row.account, user=user, **overrides)[0]
 
 
+def send_or_update(item, account, *, user, **overrides):
+    """The page's form: a new distribution; or new title and digest for one not yet submitted (tried again
+    at once if it had stopped); or, after a final state, publishing again with them."""
+    with transaction.atomic():
+        row = Distribution.objects.select_for_update().filter(**item_filter(item), account=account, active=True).first()
+        if row is None:
+            return distribute(item, account, user=user, **overrides)
+        if row.is_final:
+            Distribution.objects.filter(pk=row.pk).update(active=False)
+            return distribute(item, account, user=user, **overrides)
+        if row.item_id or row.create_started_at:
+            return row, False
+        Distribution.objects.filter(pk=row.pk).update(**overrides)
+    if row.status in RETRYABLE_BY_STAFF:
+        retry(row)
+    row.refresh_from_db()
+    return row, True
+
+
+def sent_message(row, created):
+    if created:
+        return _("已排队发布到%(account)s，进度见下方。") % {"account": row.account}
+    return _("已在发布到%(account)s（%(status)s），不会重复发布。") % {
+        "account": row.account,
+        "status": row.get_status_display(),
+    }
+
+
+def retry_configured(account):
+    """An administrator fixed what the account lacked: its distributions waiting for that try again now."""
+    from .accounts import configured
+
+    configured(account)
+    waiting = list(Distribution.objects.filter(account=account, active=True, status=Status.NEEDS_CONFIG))
+    for row in waiting:
+        retry(row)
+    return len(waiting)
+
+
 def retry(row):
     """Try again now: after a fix of the account or its settings, or instead of waiting for the back-off."""
     if row.status not in RETRYABLE_BY_STAFF or not row.active:
@@ -118,12 +158,13 @@ def distribute_by_rules(sender, clip, **kwargs):
                 return  # not rendered yet: nothing can be sent
 
 
-def distribute_page_by_rules(sender, instance, **kwargs):
-    """page_published: every article channel's rule above the page sends it, once anyone may read it."""
+def distribute_page_by_rules(sender, instance, revision=None, **kwargs):
+    """page_published: every article channel's rule above the page sends it, once anyone may read it and
+    if this revision passed 三审 (an administrator's urgent correction is sent by hand, if at all)."""
     from .wechat_articles import builder_for
 
     page = instance.specific
-    if builder_for(page) is None:
+    if builder_for(page) is None or revision is None or not passed_review(revision):
         return
     for rule in rules_for(page.get_parent()):
         if rule.account.carries_pages:

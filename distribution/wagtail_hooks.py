@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList, PageChooserPanel
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -10,6 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from . import admin_views
 from .forms import ChannelAccountForm
 from .models import ChannelAccount, DistributionRule
+from .wechat_articles import builder_for
 
 
 class StateColumn(Column):
@@ -17,7 +19,8 @@ class StateColumn(Column):
 
     def get_value(self, instance):
         state = instance.auth_state()
-        return f"{state}：{instance.auth_problem}" if instance.auth_problem else state
+        problem = instance.config_problem or instance.auth_problem
+        return f"{state}：{problem}" if problem else state
 
 
 class ChannelAccountViewSet(ModelViewSet):
@@ -38,6 +41,9 @@ class ChannelAccountViewSet(ModelViewSet):
 
 
 class DistributionRuleViewSet(ModelViewSet):
+    """Per column or series, for any channel: clips go to Douyin and 视频号 when approved, pages to the
+    Official Account when published."""
+
     model = DistributionRule
     icon = "cogs"
     menu_label = gettext_lazy("自动发布规则")
@@ -85,3 +91,11 @@ def register_distribution_urls():
 
 
 hooks.register("clip_channel_panels", admin_views.clip_panel)
+
+
+@hooks.register("register_page_header_buttons")
+def page_channels_button(page, user, view_name, next_url=None):
+    """「发布到平台」 in the header menu of a page the Official Account can carry (an article, a job fair)."""
+    if builder_for(page) is not None and user.has_perm("distribution.view_distribution"):
+        url = reverse("distribution:send_page", args=[page.pk])
+        yield PageMenuItem(gettext_lazy("发布到平台"), url, icon_name="upload", priority=70, page=page)

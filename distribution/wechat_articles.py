@@ -2,8 +2,7 @@
 
 The body keeps our images as references (`image:<pk>`, `poster:<video pk>`), read by `image_data` when
 the worker re-hosts them on WeChat (`media/uploadimg`); the plain converter (platforms/wechat_content.py)
-then keeps only what WeChat shows and styles it inline. Links inside the site are made absolute: a
-reader in WeChat has no site to be relative to.
+then keeps only what WeChat shows, styles it inline and makes links to our pages absolute.
 """
 
 import re
@@ -21,7 +20,6 @@ from media_center import storage
 from media_center.models import Video
 
 IMAGE_REFERENCE = re.compile(r"^(image|poster):(\d+)$")
-RELATIVE_LINK = re.compile(r'(<a\b[^>]*?\bhref=")(/(?!/)[^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -32,10 +30,6 @@ class ArticleParts:
     html: str
     source_url: str  # 阅读原文: the page on our site
     cover: object  # a Wagtail image, or None when neither the page nor the site has one
-
-
-def absolute_links(html, root_url):
-    return RELATIVE_LINK.sub(lambda match: f'{match.group(1)}{root_url}{match.group(2)}"', html)
 
 
 def paragraph(text):
@@ -53,13 +47,13 @@ def image_reference(image):
     return f"image:{image.pk}"
 
 
-def body_html(page, page_url, root_url):
+def body_html(page, page_url):
     """The article's blocks, in order, as HTML the converter understands."""
     parts = []
     for block in page.body:
         value = block.value
         if block.block_type == "paragraph":
-            parts.append(absolute_links(expand_db_html(value.source), root_url))
+            parts.append(expand_db_html(value.source))
         elif block.block_type == "image":
             parts.append(figure(image_reference(value["image"]), value["caption"]))
         elif block.block_type == "gallery":
@@ -108,13 +102,12 @@ def site_cover(page):
 
 def article_parts(page):
     page_url = page.get_full_url()
-    root_url = page.get_site().root_url if page.get_site() else ""
     subtitle = f"<h3>{escape(page.subtitle)}</h3>" if page.subtitle else ""
     return ArticleParts(
         title=page.title,
         author=page.author,
         digest=page.summary or page.subtitle,
-        html=subtitle + body_html(page, page_url, root_url) + credits_html(page),
+        html=subtitle + body_html(page, page_url) + credits_html(page),
         source_url=page_url,
         cover=page.cover_image or site_cover(page),
     )
@@ -125,13 +118,13 @@ def fair_parts(page):
     page_url = page.get_full_url()
     start, end = timezone.localtime(page.start_at), timezone.localtime(page.end_at)
     facts = [
-        (_("时间"), f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}" if start.date() == end.date()
+        (_("时间：%(value)s"), f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}" if start.date() == end.date()
          else f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"),
-        (_("地点"), page.venue or _("线上直播")),
-        (_("主办单位"), page.organiser),
+        (_("地点：%(value)s"), page.venue or _("线上直播")),
+        (_("主办单位：%(value)s"), page.organiser),
     ]  # fmt: skip
     html = [paragraph(page.intro)]
-    html.append("".join(f"<p><strong>{escape(label)}</strong>：{escape(value)}</p>" for label, value in facts))
+    html.append("".join(f"<p>{escape(line % {'value': value})}</p>" for line, value in facts))
     html.append(positions_html(page))
     html.append(
         f"<p>{escape(_('报名方式：打开招聘会页面，在岗位下点「我感兴趣」留下联系方式。'))}"

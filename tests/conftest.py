@@ -223,6 +223,17 @@ def douyin_account(db, douyin, settings):
     return account
 
 
+@pytest.fixture
+def wechat_account(db, wechat, settings):
+    """The union's Official Account, its AppID and AppSecret those the stand-in knows."""
+    from distribution.models import Channel, ChannelAccount
+
+    settings.WECHAT_BASE_URL = wechat.base_url
+    return ChannelAccount.objects.create(
+        channel=Channel.WECHAT, name="淮安市总工会", client_key=wechat.state.appid, client_secret=wechat.state.secret
+    )
+
+
 @pytest.fixture(scope="session")
 def clip_file(tmp_path_factory):
     from tests.media import generate_video

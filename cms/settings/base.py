@@ -277,10 +277,11 @@ CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER") or os.environ.ge
 # in var/; production gives them here, and channel accounts cannot be saved without them.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 
-# Publishing to the channels (distribution/). The Douyin address is the real one unless a test or a
-# stand-in says otherwise. A create whose reply was lost is looked for (every FIND_EVERY seconds) for
+# Publishing to the channels (distribution/). The Douyin and WeChat addresses are the real ones unless a
+# test or a stand-in says otherwise. A create whose reply was lost is looked for (every FIND_EVERY seconds) for
 # RECONCILE seconds before it ends 「状态不明」; a worker silent for STALE seconds has died.
 DOUYIN_BASE_URL = os.environ.get("DOUYIN_BASE_URL", "https://open.douyin.com")
+WECHAT_BASE_URL = os.environ.get("WECHAT_BASE_URL", "https://api.weixin.qq.com")
 DISTRIBUTION_RECONCILE_SECONDS = int(os.environ.get("DISTRIBUTION_RECONCILE_SECONDS", 1800))
 DISTRIBUTION_FIND_EVERY_SECONDS = int(os.environ.get("DISTRIBUTION_FIND_EVERY_SECONDS", 60))
 DISTRIBUTION_STALE_SECONDS = int(os.environ.get("DISTRIBUTION_STALE_SECONDS", 120))

@@ -111,7 +111,7 @@ PUBLISH_STATES = {
     3: (FAILED, gettext_noop("发布失败")),
     4: (FAILED, gettext_noop("审核未通过")),
     5: (REMOVED, gettext_noop("已被用户删除")),
-    6: (FAILED, gettext_noop("已被平台封禁")),
+    6: (REMOVED, gettext_noop("已被平台封禁")),
 }
 
 WHITELIST_IP = re.compile(r"invalid ip\s+([0-9A-Fa-f.:]+)")

@@ -587,8 +587,8 @@ class PreparedImage:
 def prepare_image(data: bytes, *, max_bytes: int = MAX_IMAGE_BYTES) -> PreparedImage:
     """The image as uploadimg takes it. Identified by its content, never by a file name.
 
-    A JPEG (RGB or grey, upright) or a PNG of at most `max_bytes` is sent as it is, once checked to
-    decode; anything else Pillow opens becomes a JPEG: first frame, upright (EXIF orientation applied),
+    A JPEG (RGB or grey) or a PNG of at most `max_bytes` and without EXIF is sent as it is, once checked
+    to decode; anything else Pillow opens becomes a JPEG: first frame, upright (EXIF orientation applied),
     transparency on white, at most 2560 wide, quality and then width stepped down until it fits.
     CMYK JPEGs are converted too: some phone browsers show them in wrong colours, and WeChat strips
     the EXIF that would turn a sideways photo upright.
@@ -636,9 +636,17 @@ def _formats():
 
 
 def _sendable(image):
+    """Sent byte for byte only when nothing in it needs changing. EXIF never goes out: a phone's photo
+    carries where it was taken and by which device."""
+    if _has_exif(image):
+        return False
     if image.format == "PNG":
         return True
-    return image.format == "JPEG" and image.mode in ("RGB", "L") and _orientation(image) == 1
+    return image.format == "JPEG" and image.mode in ("RGB", "L")
+
+
+def _has_exif(image):
+    return bool(image.info.get("exif"))  # read from the header: getexif() would spoil a later verify()
 
 
 def _orientation(image):

@@ -26,7 +26,7 @@ def clip_page(clip):
 
 def test_video_staff_send_an_approved_clip_from_its_page(video_staff, approved_clip, douyin_account):
     page = video_staff.get(clip_page(approved_clip)).text
-    assert "平台分发" in page and "发布到抖音" in page
+    assert "平台分发" in page and "淮安市总工会抖音号" in page
     response = video_staff.post(
         f"/admin/distribution/send/{approved_clip.pk}/",
         {"account": douyin_account.pk, "caption": "", "next": clip_page(approved_clip)},

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from distribution import runner
+from distribution import douyin_steps, runner
 from distribution.models import Distribution
 from distribution.publishing import distribute
 from tests.distribution import douyin_standin as standin
@@ -66,7 +66,7 @@ def test_a_post_that_disappears_after_publication_is_marked_removed(row, douyin)
     step(row)
     douyin.state.remove(row.item_id)
     Distribution.objects.filter(pk=row.pk).update(statistics_at=timezone.now() - timedelta(days=2))
-    runner.refresh_statistics()
+    douyin_steps.refresh_statistics()
     row.refresh_from_db()
     assert row.status == Status.REMOVED
 

@@ -422,7 +422,7 @@ def test_submit_returns_the_publish_id_and_the_article_is_publishing(wechat, cli
         (3, FAILED, "发布失败", False),
         (4, FAILED, "审核未通过", False),
         (5, REMOVED, "已被用户删除", True),
-        (6, FAILED, "已被平台封禁", True),
+        (6, REMOVED, "已被平台封禁", True),
     ],
 )
 def test_publication_reads_each_publish_status(wechat, client, token, thumb, status, state, message, has_url):
@@ -643,7 +643,7 @@ def test_an_ip_off_the_whitelist_tells_the_administrator_which_ip_to_add(wechat,
 
 
 def test_an_ip_off_the_whitelist_without_an_ip_in_the_reply_still_says_what_to_do(wechat, client):
-    wechat.state.whitelisted = False
+    wechat.state.fail("stable_token", kind="error", code=40164, description="invalid ip, not in whitelist")
     with pytest.raises(NeedsConfig) as raised:
         client.stable_token()
     assert raised.value.code == "40164" and not raised.value.params

@@ -448,7 +448,8 @@ class _Handler(StandInHandler):
         if self.command != endpoint.method:
             raise WeChatError(REQUIRE_POST, f"require POST method ({endpoint.path})", violation=True)
         if not state.whitelisted:
-            raise WeChatError(IP_NOT_WHITELISTED, "invalid ip, not in whitelist")
+            address = self.client_address[0]
+            raise WeChatError(IP_NOT_WHITELISTED, f"invalid ip {address} ipv6 ::ffff:{address}, not in whitelist")
         if endpoint.scope:
             self.authenticate(call)
             if endpoint.scope == "publish" and not state.verified:
