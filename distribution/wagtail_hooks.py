@@ -85,3 +85,10 @@ def register_distribution_urls():
 
 
 hooks.register("clip_channel_panels", admin_views.clip_panel)
+
+
+# 报表 → 传播报表: its view, address and menu item are in report_views.py (kept apart from the hooks above).
+from . import report_views  # noqa: E402
+
+hooks.register("register_admin_urls", report_views.register_report_urls)
+hooks.register("register_reports_menu_item", report_views.register_report_menu_item)

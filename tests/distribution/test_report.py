@@ -1,25 +1,30 @@
-"""报表 → 传播报表: the report's numbers from fixtures.
+"""报表 → 传播报表: the report's numbers from fixtures, its CSV, its chart and who may open it.
 
 March 2026: the 1st is a Sunday, so the ISO week of Monday 23 February ends on 1 March.
 """
 
+import csv
+import io
 from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
 
 from columns.models import ColumnPage, SeriesPage
 from core.page_cache import forget_process_state
 from distribution.models import Channel, ChannelAccount, Distribution, DistributionDay
 from distribution.reports import spread
 from stats.models import DailyCount
-from tests.factories import ArticlePageFactory
+from tests.factories import ArticlePageFactory, UserFactory
 from tests.media_center.factories import ClipFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
 Status = Distribution.Status
+REPORT = "/admin/distribution/report/"
 SHANGHAI_2330_ON_1_MARCH = datetime(2026, 3, 1, 15, 30, tzinfo=UTC)
 
 
@@ -393,3 +398,151 @@ def test_the_report_takes_the_same_few_queries_for_one_item_or_many(douyin, wech
 
     assert large == [small] * 3
     assert small <= 5
+
+
+# The admin page
+
+
+def chart_of(html):
+    start = html.index('<svg class="spread-chart"')
+    return html[start : html.index("</svg>", start)]
+
+
+@pytest.fixture
+def chief(client, make_staff):
+    """终审: may see the site's counts and the distributions."""
+    client.force_login(make_staff("zhubian", roles=["终审"]))
+    return client
+
+
+def test_an_editor_without_the_counts_permission_is_refused(client, make_staff):
+    client.force_login(make_staff("bianji", roles=["编辑"], columns=["laodongmei"]))
+
+    assert client.get(REPORT).status_code in (302, 403)
+    assert client.get(REPORT, {"format": "csv"}).status_code in (302, 403)
+
+
+def test_someone_with_the_counts_but_not_the_distributions_is_refused(client):
+    group = Group.objects.create(name="只看统计(测试)")
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
+        Permission.objects.get(content_type__app_label="stats", codename="view_dailycount"),
+    )
+    user = UserFactory(username="tongji")
+    user.groups.add(group)
+    client.force_login(user)
+
+    assert client.get(REPORT).status_code in (302, 403)
+
+
+def test_the_reports_menu_lists_it_only_for_those_who_may_open_it(client, chief, make_staff):
+    assert '"url": "/admin/distribution/report/"' in chief.get("/admin/").text  # the sidebar's menu, as JSON
+    client.force_login(make_staff("bianji", roles=["编辑"], columns=["laodongmei"]))
+    assert '"url": "/admin/distribution/report/"' not in client.get("/admin/").text
+
+
+def test_the_page_shows_each_section_over_the_range_with_the_grand_total(chief, laomo):
+    plays(VideoFactory(section=laomo), day(2), 5)
+
+    html = chief.get(REPORT, {"bucket": "day", "from": "2026-03-01", "to": "2026-03-07"}).text
+
+    section = html[html.index('data-section="劳模风采"') :]
+    assert section[: section.index("</tr>")].count("<td>") == 7 and "<td>5</td>" in section[: section.index("</tr>")]
+    assert "2026-03-01 至 2026-03-07" in html
+    assert "<title>传播报表" in html
+
+
+def test_the_chart_is_inline_svg_with_a_title_a_label_and_a_legend(chief):
+    html = chief.get(REPORT, {"bucket": "week", "from": "2026-03-02", "to": "2026-03-29"}).text
+
+    svg = chart_of(html)
+    assert 'role="img"' in svg and 'aria-label="传播趋势图：全部栏目，2026-03-02 至 2026-03-29，按周' in svg
+    assert "<title>传播趋势图" in svg
+    assert all(f">{name}</text>" in svg for name in ("网站阅读", "网站播放", "抖音播放"))
+    assert svg.count("<polyline") == 3 and ">周（起始日）</text>" in svg
+
+
+def test_the_chart_escapes_the_texts_it_shows(chief):
+    Page.objects.filter(slug="laodongmei").update(title='<img src=x onerror="alert(1)">劳动美')
+
+    html = chief.get(REPORT, {"column": "laodongmei", "from": "2026-03-01", "to": "2026-03-07"}).text
+
+    svg = chart_of(html)
+    assert "<img" not in svg and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;劳动美" in svg
+
+
+def test_a_start_after_the_end_is_refused_with_a_message_and_the_default_range(chief):
+    with time_machine.travel(datetime(2026, 3, 18, 4, 0, tzinfo=UTC), tick=False):
+        html = chief.get(REPORT, {"from": "2026-03-10", "to": "2026-03-01"}).text
+
+    assert "开始日期不能晚于结束日期。" in html and "已改用默认时间段。" in html
+    assert "2026-02-17 至 2026-03-18" in html
+
+
+def test_a_range_longer_than_two_years_is_refused(chief):
+    with time_machine.travel(datetime(2026, 3, 18, 4, 0, tzinfo=UTC), tick=False):
+        html = chief.get(REPORT, {"bucket": "month", "from": "2023-01-01", "to": "2026-03-01"}).text
+
+    assert "时间段最长两年" in html and "2025-04-01 至 2026-03-18" in html
+
+
+def test_an_unreadable_date_is_refused_in_chinese(chief):
+    with time_machine.travel(datetime(2026, 3, 18, 4, 0, tzinfo=UTC), tick=False):
+        html = chief.get(REPORT, {"from": "2026-02-30", "to": "2026-03-05"}).text
+
+    assert "请输入有效的日期，如 2026-03-01。" in html and "2026-02-17 至 2026-03-18" in html
+
+
+# The CSV
+
+
+def csv_of(client, **query):
+    response = client.get(REPORT, {"format": "csv", **query})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return response
+
+
+def test_the_csv_starts_with_a_bom_and_its_header(chief):
+    content = csv_of(chief, **{"from": "2026-03-01", "to": "2026-03-02"}).content
+
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert (
+        content.decode("utf-8-sig").splitlines()[0] == "时间段,栏目,系列,网站阅读,网站播放,抖音播放,抖音点赞,抖音分享,公众号发文"
+    )
+
+
+def test_the_csv_has_a_row_per_bucket_and_section(chief, laomo, douyin):
+    plays(VideoFactory(section=laomo), day(2), 5)
+    douyin_post(douyin, section=laomo, readings=[(day(1), 10, 2, 1), (day(2), 25, 3, 1)])
+
+    content = csv_of(chief, **{"from": "2026-03-01", "to": "2026-03-02", "column": "laodongmei"}).content
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1:]
+
+    assert rows == [
+        ["2026-03-01", "劳动美", "", "0", "0", "10", "2", "1", "0"],
+        ["2026-03-01", "劳动美", "劳模风采", "0", "0", "10", "2", "1", "0"],
+        ["2026-03-01", "劳动美", "工匠故事", "0", "0", "0", "0", "0", "0"],
+        ["2026-03-01", "劳动美", "最美职工", "0", "0", "0", "0", "0", "0"],
+        ["2026-03-02", "劳动美", "", "0", "5", "15", "1", "0", "0"],
+        ["2026-03-02", "劳动美", "劳模风采", "0", "5", "15", "1", "0", "0"],
+        ["2026-03-02", "劳动美", "工匠故事", "0", "0", "0", "0", "0", "0"],
+        ["2026-03-02", "劳动美", "最美职工", "0", "0", "0", "0", "0", "0"],
+    ]
+
+
+def test_the_csv_ends_each_bucket_with_unsorted(chief):
+    rows = list(csv.reader(io.StringIO(csv_of(chief, **{"from": "2026-03-01", "to": "2026-03-01"}).content.decode("utf-8-sig"))))
+
+    assert rows[-1][:3] == ["2026-03-01", "未归类", ""]
+
+
+@pytest.mark.parametrize(
+    "title", ['=HYPERLINK("http://x.example")', "+1", "-1", "@SUM(A1)", " =1+1", "\t=1", "＝1+1", "＠SUM(A1)"]
+)
+def test_a_csv_cell_that_could_be_a_formula_gets_a_leading_apostrophe(chief, title):
+    Page.objects.filter(slug="laomo-fengcai").update(title=title)
+
+    content = csv_of(chief, **{"from": "2026-03-01", "to": "2026-03-01", "column": "laodongmei"}).content
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+    assert rows[2][2] == "'" + title
