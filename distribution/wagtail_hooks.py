@@ -8,7 +8,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import admin_views
+from . import admin_views, report_views
 from .forms import ChannelAccountForm
 from .models import ChannelAccount, DistributionRule
 from .wechat_articles import builder_for
@@ -99,3 +99,7 @@ def page_channels_button(page, user, view_name, next_url=None):
     if builder_for(page) is not None and user.has_perm("distribution.view_distribution"):
         url = reverse("distribution:send_page", args=[page.pk])
         yield PageMenuItem(gettext_lazy("发布到平台"), url, icon_name="upload", priority=70, page=page)
+
+
+hooks.register("register_admin_urls", report_views.register_report_urls)
+hooks.register("register_reports_menu_item", report_views.register_report_menu_item)

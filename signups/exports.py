@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from columns.people import full_name
+from core.spreadsheets import csv_bytes, xlsx_bytes
 
 from .models import ExportRecord, SignupPosition
-from .sheets import csv_bytes, xlsx_bytes
 
 CONTENT_TYPES = {
     ExportRecord.Format.CSV: "text/csv; charset=utf-8",

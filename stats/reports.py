@@ -34,9 +34,8 @@ def totals(kind, first_day, last_day):
     return dict(rows.annotate(total=Sum("count")).values_list("object_id", "total"))
 
 
-def readership(first_day, last_day):
-    """Columns with their series, each with the reads of the articles under it; plus the top lists."""
-    reads = totals(DailyCount.Kind.PAGE, first_day, last_day)
+def sections():
+    """Every column in the site's order by tree path, each a Row with its series as children, in order."""
     columns = {}
     for place in site_structure().places.values():
         row = Row(place.title, place.path)
@@ -44,6 +43,13 @@ def readership(first_day, last_day):
             columns[place.path] = row
         elif ancestor_path(place.path, COLUMN_DEPTH) in columns:
             columns[ancestor_path(place.path, COLUMN_DEPTH)].children.append(row)
+    return columns
+
+
+def readership(first_day, last_day):
+    """Columns with their series, each with the reads of the articles under it; plus the top lists."""
+    reads = totals(DailyCount.Kind.PAGE, first_day, last_day)
+    columns = sections()
     series = {row.path: row for column in columns.values() for row in column.children}
     articles = list(Page.objects.filter(pk__in=reads, depth=ARTICLE_DEPTH).only("title", "path", "url_path"))
     for article in articles:

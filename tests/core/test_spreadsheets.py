@@ -4,7 +4,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from signups.sheets import csv_bytes, neutralise, xlsx_bytes
+from core.spreadsheets import csv_bytes, neutralise, xlsx_bytes
 
 pytestmark = pytest.mark.once  # plain functions: no database
 
