@@ -21,6 +21,7 @@ from media_center import storage
 from media_center.ffmpeg.probe import probe
 from media_center.ffmpeg.thumbnails import write_poster
 from media_center.models import Video
+from tests.factories import ArticlePageFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.distribution.channels_urls")]
 Status = Distribution.Status
@@ -158,6 +159,12 @@ def test_the_text_holds_the_title_the_description_a_blank_line_and_the_topics_no
 def test_the_text_ends_with_the_clips_page_when_the_public_may_watch_it(sender, clip):
     Video.objects.filter(pk=clip.pk).update(is_public=True)
     assert caption_lines(download(sender, clip))[-2] == f"http://testserver/videos/{clip.pk}/"
+
+
+def test_the_text_ends_with_the_article_that_shows_the_clip(sender, clip, series, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = ArticlePageFactory(parent=series, body=[("video", {"video": clip, "caption": ""})])
+    assert caption_lines(download(sender, clip))[-2] == article.get_full_url()
 
 
 def test_a_hostile_title_gives_a_safe_name_inside_the_zip(sender, clip):
