@@ -44,6 +44,7 @@ ALLOWED = {
         "media_center/ffmpeg/playlists.py",
         '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="默认",DEFAULT=YES,AUTOSELECT=YES,URI="',
     ): ("the audio track's name inside a stored HLS playlist"),
+    ("distribution/channels_package.py", "\uff03"): "the full-width number sign, read as # in a clip's 话题: matched, not shown",
     **{
         ("media_center/ffmpeg/subtitles.py", full_width): "ASS escaping: full-width forms, so libass reads no override tag"
         for full_width in ("＼", "｛", "｝")
