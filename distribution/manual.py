@@ -26,7 +26,6 @@ MAX_REFERENCE = 500  # what anyone pastes by hand; the link field holds as much
 LINK_HOST_SUFFIXES = (".weixin.qq.com", ".qq.com")  # channels.weixin.qq.com, weixin.qq.com/sph/…
 # A feed id: `export/` and base64url-like text (what 视频号 shows), or such a token alone; 8–200 long.
 FEED_ID = re.compile(r"(?:export/)?[A-Za-z0-9][A-Za-z0-9_\-=+/]{7,199}")
-ITEM_ID_LENGTH = Distribution._meta.get_field("item_id").max_length
 LINK_LENGTH = Distribution._meta.get_field("share_url").max_length
 https_url = URLValidator(schemes=["https"])
 
@@ -50,8 +49,6 @@ def parse_reference(text):
         return "share_url", _checked_link(text)
     if not FEED_ID.fullmatch(text) or "//" in text:
         raise bad_link()
-    if len(text) > ITEM_ID_LENGTH:
-        raise ValidationError(_("这个视频 ID 太长，无法保存：请改为粘贴作品链接。"))
     return "item_id", text
 
 
@@ -77,8 +74,8 @@ def _checked_link(text):
 
 
 def confirm_posted(row, reference, user):
-    """Mark a 视频号 row 「已发布」 with the post's link or feed id, now, by `user` (recorded as the row's
-    发起人 when a rule started it). Only an active row waiting for a person; nothing changes otherwise."""
+    """Mark a 视频号 row 「已发布」 with the post's link or feed id, now, confirmed by `user`. Only an active
+    row waiting for a person; nothing changes otherwise."""
     if row.channel not in MANUAL_CHANNELS:
         raise ValidationError(_("只有发布到视频号的分发需要人工确认发布。"))
     if not row.active or row.status not in CONFIRMABLE:
@@ -88,9 +85,9 @@ def confirm_posted(row, reference, user):
     with transaction.atomic():
         waiting = Distribution.objects.filter(pk=row.pk, active=True, status__in=CONFIRMABLE)
         changes = {"status": Status.PUBLISHED, field: value, "published_at": now, "last_error": "", "updated_at": now}
+        if user is not None and user.is_authenticated:
+            changes["confirmed_by"] = user
         if not waiting.update(next_try_at=None, **changes):  # someone confirmed it, or published it again, meanwhile
             raise ValidationError(_("这条分发不是「待人工发布」，不能再确认发布。"))
-        if user is not None and user.is_authenticated:
-            Distribution.objects.filter(pk=row.pk, created_by__isnull=True).update(created_by=user)
     row.refresh_from_db()
     return row

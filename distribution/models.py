@@ -188,7 +188,7 @@ class Distribution(models.Model):
     # The intent to create the post, recorded before the call: when, and with which caption.
     create_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_caption = models.CharField(max_length=1000, blank=True, editable=False)
-    item_id = models.CharField(_("平台作品 ID"), max_length=100, blank=True)
+    item_id = models.CharField(_("平台作品 ID"), max_length=256, blank=True)  # 视频号 feed ids run past 100
     share_url = models.URLField(_("作品链接"), max_length=500, blank=True)
     plays = models.PositiveIntegerField(_("播放"), null=True, blank=True)
     likes = models.PositiveIntegerField(_("点赞"), null=True, blank=True)
@@ -199,6 +199,10 @@ class Distribution(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("视频号：人工发布后确认的人"),
+    )  # fmt: skip
     rule = models.ForeignKey(
         DistributionRule, verbose_name=_("规则"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -8,7 +8,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import admin_views, report_views
+from . import admin_views, channels_views, report_views
 from .forms import ChannelAccountForm
 from .models import ChannelAccount, DistributionRule
 from .wechat_articles import builder_for
@@ -87,7 +87,8 @@ def register_distribution_viewsets():
 
 @hooks.register("register_admin_urls")
 def register_distribution_urls():
-    return [path("distribution/", include((admin_views.urlpatterns, "distribution")))]
+    # The 视频号 routes first: admin_views' `<pk>/<action>/` would take `<pk>/manual/`.
+    return [path("distribution/", include((channels_views.urlpatterns + admin_views.urlpatterns, "distribution")))]
 
 
 hooks.register("clip_channel_panels", admin_views.clip_panel)
