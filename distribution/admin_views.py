@@ -2,6 +2,7 @@
 configuration tasks, sending a clip or a page, and connecting an account to its channel (OAuth)."""
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
@@ -14,14 +15,17 @@ from django.views.generic import TemplateView
 from wagtail.admin.views import generic
 from wagtail.models import Page
 
+from core.visibility import ReadablePageQuerySet
 from media_center.models import Video
 
 from . import accounts, publishing
 from .forms import DistributionFilterForm, PageSendForm, SendForm
-from .models import CLIP_CHANNELS, ChannelAccount, Distribution
+from .models import CLIP_CHANNELS, PAGE_CHANNELS, ChannelAccount, Distribution
 from .platforms.base import ChannelError, NeedsConfig
+from .wechat_articles import BUILDERS
 
 PER_PAGE = 50
+RECENT_PAGES = 10
 
 
 def require(user, permission):
@@ -52,7 +56,18 @@ class DistributionIndexView(generic.WagtailAdminTemplateMixin, TemplateView):
             "query": self.request.GET.urlencode(),
             "tasks": ChannelAccount.objects.exclude(config_problem="").order_by("config_problem_at"),
             "may_configure": self.request.user.has_perm("distribution.change_channelaccount"),
+            "recent_pages": self.recent_pages(),
         }
+
+    def recent_pages(self):
+        """The newest pages anyone may read, for those who send them (终审 may not open a page's editor)."""
+        if not self.request.user.has_perm("distribution.add_distribution"):
+            return []
+        if not ChannelAccount.objects.filter(channel__in=PAGE_CHANNELS).exists():
+            return []
+        kinds = [ContentType.objects.get_for_model(model) for model in BUILDERS]
+        pages = ReadablePageQuerySet(Page).readable().filter(content_type__in=kinds)
+        return pages.order_by("-first_published_at")[:RECENT_PAGES]
 
 
 ACTIONS = {"retry": publishing.retry, "cancel": publishing.cancel}

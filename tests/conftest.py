@@ -254,3 +254,27 @@ def approved_clip(db, isolated_video_storage, clip_file):
     clip.container = "mov,mp4,m4a,3gp,3g2,mj2"
     clip.save(update_fields=["source", "container"])
     return clip
+
+
+@pytest.fixture
+def probed_clip(approved_clip, clip_file, tmp_path):
+    """The approved clip as the pipeline leaves it: probed, with its cover frame (made by ffmpeg) stored."""
+    from media_center import storage
+    from media_center.ffmpeg.probe import probe
+    from media_center.ffmpeg.thumbnails import write_poster
+    from media_center.models import Video
+
+    facts = probe(clip_file)
+    write_poster(clip_file, tmp_path / "cover.jpg", duration=2.0, width=facts.width, height=facts.height)
+    Video.objects.filter(pk=approved_clip.pk).update(
+        video_codec=facts.video_codec,
+        audio_codec=facts.audio_codec,
+        has_audio=facts.has_audio,
+        width=facts.width,
+        height=facts.height,
+        description="新能源企业现场招聘焊工二十名。\n月薪八千起，包食宿。",
+        topics="#招聘 ＃直播荐岗，#招聘 春风行动",
+        poster=storage.store(tmp_path / "cover.jpg", f"{approved_clip.prefix}/clip/cover.jpg"),
+    )
+    approved_clip.refresh_from_db()
+    return approved_clip

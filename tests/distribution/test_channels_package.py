@@ -18,8 +18,6 @@ from distribution.channels_package import safe_name
 from distribution.models import Channel, ChannelAccount, Distribution
 from distribution.publishing import distribute
 from media_center import storage
-from media_center.ffmpeg.probe import probe
-from media_center.ffmpeg.thumbnails import write_poster
 from media_center.models import Video
 from tests.factories import ArticlePageFactory
 
@@ -31,32 +29,13 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 @pytest.fixture
-def clip(approved_clip, clip_file, tmp_path):
-    """The approved clip as the pipeline leaves it: probed, with its cover frame (made by ffmpeg) stored."""
-    facts = probe(clip_file)
-    write_poster(clip_file, tmp_path / "cover.jpg", duration=2.0, width=facts.width, height=facts.height)
-    Video.objects.filter(pk=approved_clip.pk).update(
-        video_codec=facts.video_codec,
-        audio_codec=facts.audio_codec,
-        has_audio=facts.has_audio,
-        width=facts.width,
-        height=facts.height,
-        description="新能源企业现场招聘焊工二十名。\n月薪八千起，包食宿。",
-        topics="#招聘 ＃直播荐岗，#招聘 春风行动",
-        poster=storage.store(tmp_path / "cover.jpg", f"{approved_clip.prefix}/clip/cover.jpg"),
-    )
-    approved_clip.refresh_from_db()
-    return approved_clip
-
-
-@pytest.fixture
 def channels_account(db):
     return ChannelAccount.objects.create(channel=Channel.CHANNELS, name="淮安市总工会视频号")
 
 
 @pytest.fixture
-def row(clip, channels_account):
-    return distribute(clip, channels_account)[0]  # by a rule: nobody started it
+def row(probed_clip, channels_account):
+    return distribute(probed_clip, channels_account)[0]  # by a rule: nobody started it
 
 
 @pytest.fixture
@@ -102,51 +81,51 @@ def stored_bytes(name):
 # The package.
 
 
-def test_the_package_holds_the_clip_its_cover_and_its_text(sender, clip):
-    archive = download(sender, clip)
+def test_the_package_holds_the_clip_its_cover_and_its_text(sender, probed_clip):
+    archive = download(sender, probed_clip)
     assert archive.namelist() == ["新能源企业招聘焊工.mp4", "封面.jpg", "文案.txt"]
     assert archive.testzip() is None
 
 
-def test_every_entry_is_stored_uncompressed_with_its_name_in_utf8(sender, clip):
-    for info in download(sender, clip).infolist():
+def test_every_entry_is_stored_uncompressed_with_its_name_in_utf8(sender, probed_clip):
+    for info in download(sender, probed_clip).infolist():
         assert info.compress_type == zipfile.ZIP_STORED
         assert info.flag_bits & 0x800  # the UTF-8 name flag: Chinese names unzip right on Windows and macOS
 
 
-def test_the_mp4_is_the_rendered_clip_byte_for_byte(sender, clip):
-    assert entry(download(sender, clip), ".mp4") == stored_bytes(clip.source)
+def test_the_mp4_is_the_rendered_clip_byte_for_byte(sender, probed_clip):
+    assert entry(download(sender, probed_clip), ".mp4") == stored_bytes(probed_clip.source)
 
 
-def test_the_cover_is_a_jpeg_that_decodes(sender, clip):
-    with Image.open(io.BytesIO(entry(download(sender, clip), "封面.jpg"))) as cover:
+def test_the_cover_is_a_jpeg_that_decodes(sender, probed_clip):
+    with Image.open(io.BytesIO(entry(download(sender, probed_clip), "封面.jpg"))) as cover:
         cover.load()
-        assert cover.format == "JPEG" and cover.size == (clip.width, clip.height)
+        assert cover.format == "JPEG" and cover.size == (probed_clip.width, probed_clip.height)
 
 
-def test_a_cover_that_is_not_a_jpeg_is_converted(sender, clip):
+def test_a_cover_that_is_not_a_jpeg_is_converted(sender, probed_clip):
     png = io.BytesIO()
     Image.new("RGBA", (90, 160), (200, 30, 30, 128)).save(png, format="PNG")
-    storage.store_stream(io.BytesIO(png.getvalue()), clip.poster)
-    with Image.open(io.BytesIO(entry(download(sender, clip), "封面.jpg"))) as cover:
+    storage.store_stream(io.BytesIO(png.getvalue()), probed_clip.poster)
+    with Image.open(io.BytesIO(entry(download(sender, probed_clip), "封面.jpg"))) as cover:
         cover.load()
         assert cover.format == "JPEG" and cover.size == (90, 160)
 
 
-def test_a_clip_without_a_cover_gets_a_note_in_its_text_instead(sender, clip):
-    Video.objects.filter(pk=clip.pk).update(poster="")
-    archive = download(sender, clip)
+def test_a_clip_without_a_cover_gets_a_note_in_its_text_instead(sender, probed_clip):
+    Video.objects.filter(pk=probed_clip.pk).update(poster="")
+    archive = download(sender, probed_clip)
     assert archive.namelist() == ["新能源企业招聘焊工.mp4", "文案.txt"]
     assert "没有可用的封面图" in caption_lines(archive)[-2]
 
 
-def test_the_text_is_utf8_with_a_bom_for_notepad(sender, clip):
-    text = entry(download(sender, clip), ".txt")
+def test_the_text_is_utf8_with_a_bom_for_notepad(sender, probed_clip):
+    text = entry(download(sender, probed_clip), ".txt")
     assert text.startswith(b"\xef\xbb\xbf") and text.decode("utf-8-sig")
 
 
-def test_the_text_holds_the_title_the_description_a_blank_line_and_the_topics_normalised(sender, clip):
-    assert caption_lines(download(sender, clip)) == [
+def test_the_text_holds_the_title_the_description_a_blank_line_and_the_topics_normalised(sender, probed_clip):
+    assert caption_lines(download(sender, probed_clip)) == [
         "新能源企业招聘焊工",
         "新能源企业现场招聘焊工二十名。",
         "月薪八千起，包食宿。",
@@ -156,20 +135,20 @@ def test_the_text_holds_the_title_the_description_a_blank_line_and_the_topics_no
     ]
 
 
-def test_the_text_ends_with_the_clips_page_when_the_public_may_watch_it(sender, clip):
-    Video.objects.filter(pk=clip.pk).update(is_public=True)
-    assert caption_lines(download(sender, clip))[-2] == f"http://testserver/videos/{clip.pk}/"
+def test_the_text_ends_with_the_clips_page_when_the_public_may_watch_it(sender, probed_clip):
+    Video.objects.filter(pk=probed_clip.pk).update(is_public=True)
+    assert caption_lines(download(sender, probed_clip))[-2] == f"http://testserver/videos/{probed_clip.pk}/"
 
 
-def test_the_text_ends_with_the_article_that_shows_the_clip(sender, clip, series, django_capture_on_commit_callbacks):
+def test_the_text_ends_with_the_article_that_shows_the_clip(sender, probed_clip, series, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        article = ArticlePageFactory(parent=series, body=[("video", {"video": clip, "caption": ""})])
-    assert caption_lines(download(sender, clip))[-2] == article.get_full_url()
+        article = ArticlePageFactory(parent=series, body=[("video", {"video": probed_clip, "caption": ""})])
+    assert caption_lines(download(sender, probed_clip))[-2] == article.get_full_url()
 
 
-def test_a_hostile_title_gives_a_safe_name_inside_the_zip(sender, clip):
-    Video.objects.filter(pk=clip.pk).update(title="../../劳模/..\\风采\x00\x07\u202e" + "很长" * 100 + "😀")
-    (name, *_rest) = download(sender, clip).namelist()
+def test_a_hostile_title_gives_a_safe_name_inside_the_zip(sender, probed_clip):
+    Video.objects.filter(pk=probed_clip.pk).update(title="../../劳模/..\\风采\x00\x07\u202e" + "很长" * 100 + "😀")
+    (name, *_rest) = download(sender, probed_clip).namelist()
     stem = name.removesuffix(".mp4")
     assert name.endswith(".mp4") and stem.startswith("劳模")
     assert not {"/", "\\"} & set(name) and not CONTROL.search(name) and len(stem) <= 60
@@ -197,15 +176,15 @@ def test_a_hostile_title_becomes_one_safe_file_name(title):
     assert len(name) <= 60 and len(name.encode("utf-8")) <= 180
 
 
-def test_the_download_is_named_in_utf8_with_an_ascii_fallback(sender, clip):
-    disposition = sender.get(package_url(clip))["Content-Disposition"]
-    assert disposition.startswith(f'attachment; filename="channels-{clip.pk}.zip"; ')
+def test_the_download_is_named_in_utf8_with_an_ascii_fallback(sender, probed_clip):
+    disposition = sender.get(package_url(probed_clip))["Content-Disposition"]
+    assert disposition.startswith(f'attachment; filename="channels-{probed_clip.pk}.zip"; ')
     assert "filename*=UTF-8''%E8%A7%86%E9%A2%91%E5%8F%B7" in disposition  # 视频号发布包-…
     assert disposition.isascii()
 
 
-def test_the_response_streams_a_zip_that_no_one_caches_or_sniffs(sender, clip):
-    response = sender.get(package_url(clip))
+def test_the_response_streams_a_zip_that_no_one_caches_or_sniffs(sender, probed_clip):
+    response = sender.get(package_url(probed_clip))
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "application/zip"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -213,7 +192,7 @@ def test_the_response_streams_a_zip_that_no_one_caches_or_sniffs(sender, clip):
     assert {"private", "no-store"} <= cache_control  # Wagtail's admin adds never_cache's directives
 
 
-def test_the_mp4_is_read_in_blocks_as_the_response_is_sent(sender, clip, monkeypatch):
+def test_the_mp4_is_read_in_blocks_as_the_response_is_sent(sender, probed_clip, monkeypatch):
     events = []
     read_range = storage.read_range
 
@@ -225,13 +204,13 @@ def test_the_mp4_is_read_in_blocks_as_the_response_is_sent(sender, clip, monkeyp
 
     monkeypatch.setattr(channels_package, "BLOCK_BYTES", 16 * 1024)
     monkeypatch.setattr(storage, "read_range", recording)
-    response = sender.get(package_url(clip))
+    response = sender.get(package_url(probed_clip))
     assert events == []  # nothing read before the response is sent
     for part in response.streaming_content:
         events.append(("sent", len(part)))
     kinds = [kind for kind, _size in events]
     reads = [size for kind, size in events if kind == "read"]
-    assert events[0] == ("asked", storage.size_of(clip.source)) and len(reads) > 3 and max(reads) <= 16 * 1024
+    assert events[0] == ("asked", storage.size_of(probed_clip.source)) and len(reads) > 3 and max(reads) <= 16 * 1024
     assert kinds.index("sent") < len(kinds) - 1 - kinds[::-1].index("read")  # the first block left before the last came
     assert max(size for kind, size in events if kind == "sent") < 32 * 1024
 
@@ -239,13 +218,13 @@ def test_the_mp4_is_read_in_blocks_as_the_response_is_sent(sender, clip, monkeyp
 # Who may download, and what.
 
 
-def test_an_editor_without_add_distribution_is_refused_the_package(editor, clip):
-    response = editor.get(package_url(clip))
+def test_an_editor_without_add_distribution_is_refused_the_package(editor, probed_clip):
+    response = editor.get(package_url(probed_clip))
     assert response.status_code == 302 and not isinstance(response, StreamingHttpResponse)
 
 
-def test_anonymous_is_sent_to_login(client, clip):
-    response = client.get(package_url(clip))
+def test_anonymous_is_sent_to_login(client, probed_clip):
+    response = client.get(package_url(probed_clip))
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
 
 
@@ -261,16 +240,16 @@ def test_anonymous_is_sent_to_login(client, clip):
         ({"width": 2160, "height": 3840}, "画面为 2160×3840，视频号最大 1080×1920"),
     ],
 )
-def test_a_clip_that_cannot_be_packaged_is_refused_with_its_reason(sender, clip, change, reason):
-    Video.objects.filter(pk=clip.pk).update(**change)
-    response = sender.get(package_url(clip), {"next": f"/admin/clips/edit/{clip.pk}/"})
-    assert response.status_code == 302 and response["Location"] == f"/admin/clips/edit/{clip.pk}/"
+def test_a_clip_that_cannot_be_packaged_is_refused_with_its_reason(sender, probed_clip, change, reason):
+    Video.objects.filter(pk=probed_clip.pk).update(**change)
+    response = sender.get(package_url(probed_clip), {"next": f"/admin/clips/edit/{probed_clip.pk}/"})
+    assert response.status_code == 302 and response["Location"] == f"/admin/clips/edit/{probed_clip.pk}/"
     assert reason in sender.get("/admin/distribution/").text
 
 
-def test_a_refusal_goes_back_only_to_this_site(sender, clip):
-    Video.objects.filter(pk=clip.pk).update(review_status=Video.Review.PENDING)
-    response = sender.get(package_url(clip), {"next": "https://evil.example/"})
+def test_a_refusal_goes_back_only_to_this_site(sender, probed_clip):
+    Video.objects.filter(pk=probed_clip.pk).update(review_status=Video.Review.PENDING)
+    response = sender.get(package_url(probed_clip), {"next": "https://evil.example/"})
     assert response["Location"] == "/admin/distribution/"
 
 
@@ -340,9 +319,9 @@ def test_a_feed_id_of_the_older_longer_form_is_kept_whole(sender, row):
     assert (row.status, row.item_id) == (Status.PUBLISHED, old_form)
 
 
-def test_a_douyin_row_is_refused(sender, clip):
+def test_a_douyin_row_is_refused(sender, probed_clip):
     douyin = ChannelAccount.objects.create(channel=Channel.DOUYIN, name="淮安市总工会抖音号")
-    douyin_row = Distribution.objects.create(video=clip, account=douyin, status=Status.UNKNOWN)
+    douyin_row = Distribution.objects.create(video=probed_clip, account=douyin, status=Status.UNKNOWN)
     response = sender.post(manual_url(douyin_row), {"reference": LINK}, follow=True)
     assert "只有发布到视频号的分发需要人工确认发布。" in response.text
     douyin_row.refresh_from_db()

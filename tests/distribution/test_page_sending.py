@@ -49,6 +49,16 @@ def test_a_final_reviewer_sends_a_published_article_from_its_page(final_reviewer
     assert "已排队发布到" in response.text
 
 
+def test_the_newest_pages_are_offered_on_the_list_to_those_who_send(final_reviewer, official_account, make_staff):
+    article = ArticlePageFactory(title="职工书屋开放啦")
+    hidden = ArticlePageFactory(title="还没发布", live=False)
+    page = final_reviewer.get("/admin/distribution/").text
+    assert f"/admin/distribution/send-page/{article.pk}/" in page and hidden.title not in page
+    editor = Client()
+    editor.force_login(make_staff("bianji", columns=["laodongmei"]))
+    assert "/admin/distribution/send-page/" not in editor.get("/admin/distribution/").text
+
+
 def test_sending_twice_makes_no_second_distribution(final_reviewer, official_account):
     article = ArticlePageFactory()
     send_page(final_reviewer, article, account=official_account.pk)

@@ -221,6 +221,9 @@ def test_administrators_meet_only_chinese(walk, newsroom, role):
     SignupFactory(fair=fair, positions=fair.positions_in_order(), name="王小明", phone="13800001234")
     export(newsroom[role], "xlsx", fair=fair)
     account = ChannelAccount.objects.create(name="淮安市总工会抖音号", client_key="awx1234", client_secret="s")
+    ChannelAccount.objects.create(
+        channel="wechat", name="淮安市总工会", client_key="wx1234", client_secret="s", config_problem="请完成微信认证"
+    )
     admin.visit(
         *everyday_pages(),
         "/admin/snippets/columns/sensitiveword/",
@@ -254,6 +257,9 @@ def test_administrators_meet_only_chinese(walk, newsroom, role):
         f"/admin/distribution/accounts/edit/{account.pk}/",
         "/admin/distribution/rules/",
         "/admin/distribution/rules/new/",
+        "/admin/distribution/report/",
+        "/admin/distribution/report/?bucket=week",
+        f"/admin/distribution/send-page/{fair.pk}/",
     )
     if role == "superuser":
         admin.visit(
