@@ -15,6 +15,7 @@ def ping(request):
 
 urlpatterns = [
     path("ping", ping),
+    path("", include("ops.urls")),  # /healthz and /metrics
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -12,9 +12,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import checks, scheduler  # noqa: F401 - checks register themselves
+        from . import checks, health, scheduler  # noqa: F401 - checks register themselves
         from .cache_backends import cull_file_caches
         from .roles import sync_after_last_app
 
         post_migrate.connect(sync_after_last_app)
         scheduler.register("cull_file_caches", cull_file_caches)
+        health.register_core_checks()  # database, caches, media storage, scheduler, work disk: /healthz

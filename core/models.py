@@ -36,3 +36,14 @@ class SchedulerLease(models.Model):
     @classmethod
     def release(cls, name, holder):
         cls.objects.filter(name=name, holder=holder).update(holder="", expires_at=None)
+
+
+class SchedulerHeartbeat(models.Model):
+    """When the scheduler of each machine last finished a pass (core.scheduler.beat): /healthz reads the newest."""
+
+    host = models.CharField(max_length=255, primary_key=True)
+    process = models.CharField(max_length=300, blank=True)  # host:pid of the scheduler that wrote it
+    passed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.host} {self.passed_at:%Y-%m-%d %H:%M:%S}"

@@ -31,6 +31,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
+from . import metrics
+
 ENTRY_PREFIX = "page-cache:"
 VERSION_PREFIX = "page-cache-version:"
 SEED_BACKDATE_NS = 1_000_000_000
@@ -39,8 +41,11 @@ VIEW_RESTRICTIONS = "view-restrictions"
 PAGE_NUMBER = "page"
 filter_keys = set()  # query keys some pages filter by (`register_filter_keys`); stored only when the page accepts them
 CANONICAL_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")  # and not 1: that page has no ?page
-SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/stats/", "/search/", "/documents/", "/ping")
+SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/stats/", "/search/", "/documents/", "/ping", "/healthz", "/metrics")
 SKIPPED_HEADERS = ("Set-Cookie",)
+
+# Every look-up of a cacheable request, answered from the cache or not: the hit ratio (README, Health and metrics).
+metrics.declare_counter("page_cache_lookups", "Page cache look-ups of cacheable requests, by result (hit or miss).", ["result"])
 
 
 def depends_on(request, *tags):
@@ -269,7 +274,9 @@ class PageCacheMiddleware:
         entry = self.recent.get(key) or cache.get(key)
         if entry is not None and versions(entry["versions"]) == entry["versions"]:
             self.recent.put(key, entry)
+            metrics.count("page_cache_lookups", result="hit")
             return self.replay(entry)
+        metrics.count("page_cache_lookups", result="miss")
         started = time.time_ns()
         response = self.get_response(request)
         tags = getattr(request, "page_cache_tags", None)

@@ -11,10 +11,13 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
+HEARTBEATS_KEPT = timedelta(days=7)  # a machine whose scheduler stopped that long ago is forgotten
 
 
 @dataclass(frozen=True)
@@ -48,3 +51,20 @@ def run_jobs():
         if isinstance(report, str) and report:
             reports.append(report)
     return reports
+
+
+def beat():
+    """Record that this machine's scheduler finished a pass: /healthz says how long ago the newest was.
+
+    A database that cannot be written is logged, not raised: the scheduler goes on to its next pass.
+    """
+    from .models import SchedulerHeartbeat
+
+    now = timezone.now()
+    try:
+        SchedulerHeartbeat.objects.update_or_create(
+            host=socket.gethostname()[:255], defaults={"process": process_identity()[:300], "passed_at": now}
+        )
+        SchedulerHeartbeat.objects.filter(passed_at__lt=now - HEARTBEATS_KEPT).delete()
+    except Exception:  # noqa: BLE001 - the heartbeat must never stop the scheduler
+        logger.exception("could not record the scheduler's heartbeat")

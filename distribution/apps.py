@@ -16,6 +16,7 @@ class DistributionConfig(AppConfig):
         from .accounts import keep_tokens_fresh
         from .demo import load_channels
         from .douyin_steps import refresh_statistics
+        from .health import register_health_and_metrics
         from .publishing import distribute_by_rules, distribute_page_by_rules
         from .roles import grant_distribution_permissions
         from .runner import enqueue_due
@@ -27,3 +28,4 @@ class DistributionConfig(AppConfig):
         scheduler.register("channel_tokens", keep_tokens_fresh)
         scheduler.register("channel_statistics", refresh_statistics)
         demo.register("channels", load_channels, order=60)  # after the videos (20): the approved clip is sent
+        register_health_and_metrics()  # distributions due and by status: /healthz and /metrics

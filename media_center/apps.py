@@ -13,7 +13,7 @@ class MediaCenterConfig(AppConfig):
         from core import demo, scheduler
         from core.roles import ADMINISTRATOR, EDITOR, FINAL_REVIEW, FIRST_REVIEW, SECOND_REVIEW, VIDEO, grant
 
-        from . import cache_rules, jobs
+        from . import cache_rules, health, jobs
         from .demo import load_videos
         from .models import Video
 
@@ -28,3 +28,4 @@ class MediaCenterConfig(AppConfig):
         scheduler.register("requeue_stalled_video_jobs", jobs.requeue_stalled_jobs)
         scheduler.register("remove_abandoned_uploads", jobs.remove_abandoned_uploads)
         demo.register("videos", load_videos, order=20, needs_ffmpeg=True)
+        health.register_health_and_metrics()  # the video storage, the job and task queues: /healthz and /metrics

@@ -298,6 +298,8 @@ class VideoJob(models.Model):
     segments = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Since when it waits for a worker: made, or put back after a failure or a dead worker (/healthz, /metrics).
+    queued_at = models.DateTimeField(default=timezone.now)
 
     objects = VideoJobQuerySet.as_manager()
 

@@ -195,7 +195,9 @@ def _retry_or_fail(job, error):
         reason = _("转码失败，已重试 %(attempts)d 次：%(error)s") % {"attempts": MAX_ATTEMPTS, "error": _short(error)}
         _fail_video(job.video, reason)
         return
-    VideoJob.objects.filter(pk=job.pk).update(status=VideoJob.Status.PENDING, error=message, heartbeat_at=None)
+    VideoJob.objects.filter(pk=job.pk).update(
+        status=VideoJob.Status.PENDING, error=message, heartbeat_at=None, queued_at=timezone.now()
+    )
     enqueue(job)
 
 
@@ -224,7 +226,11 @@ def requeue_stalled_jobs():
             _fail_video(job.video, _("转码进程多次中断，已停止。请检查服务器后重试。"))
             shutil.rmtree(work_dir_of(job), ignore_errors=True)
             continue
-        taken_back = VideoJob.objects.stalled().filter(pk=job.pk).update(status=VideoJob.Status.PENDING, heartbeat_at=None)
+        taken_back = (
+            VideoJob.objects.stalled()
+            .filter(pk=job.pk)
+            .update(status=VideoJob.Status.PENDING, heartbeat_at=None, queued_at=timezone.now())
+        )
         if not taken_back:
             continue
         shutil.rmtree(work_dir_of(job), ignore_errors=True)  # nobody holds the job now: the folder is the dead attempt's

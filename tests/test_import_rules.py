@@ -90,3 +90,17 @@ def test_nothing_imports_the_sign_ups_but_the_project_settings():
     for folder in ("core", "columns", "media_center", "stats", "jobfairs"):
         for source, module in imported_modules(folder):
             assert top_level(module) != "signups", f"{source.relative_to(ROOT)} imports {module}"
+
+
+def test_nothing_imports_the_operations_app():
+    """ops reads what the apps registered in core (health checks, metrics): no app knows it exists."""
+    for folder in sorted(PROJECT_APPS - {"ops"}):
+        if (ROOT / folder).exists():
+            for source, module in imported_modules(folder):
+                assert top_level(module) != "ops", f"{source.relative_to(ROOT)} imports {module}"
+
+
+def test_the_operations_app_imports_only_core():
+    for source, module in imported_modules("ops"):
+        if top_level(module) in PROJECT_APPS - {"ops"}:
+            assert top_level(module) == "core", f"{source.relative_to(ROOT)} imports {module}"

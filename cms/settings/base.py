@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "jobfairs",
     "signups",
     "distribution",
+    "ops",  # /healthz, /metrics, healthcheck: reads what the apps registered in core, imported by none
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.forms",
@@ -126,6 +127,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ops.middleware.RequestMetricsMiddleware",  # first: counts and times every answer, page-cache hits included
     "core.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -299,6 +301,29 @@ SIGNUP_ADDRESS_BURST_SECONDS = int(os.environ.get("SIGNUP_ADDRESS_BURST_SECONDS"
 SIGNUP_WITHDRAW_ADDRESS_LIMIT = int(os.environ.get("SIGNUP_WITHDRAW_ADDRESS_LIMIT", 60))
 # The same number at the same fair within this many seconds is a repeat (a refresh, a double tap), not a new entry.
 SIGNUP_REPEAT_SECONDS = int(os.environ.get("SIGNUP_REPEAT_SECONDS", 600))
+
+# Health and metrics (ops) ─────────────────────────────────────────────────────────────────────────
+# /healthz and `manage.py healthcheck` (core/health.py, the checks the apps registered; README, Health and
+# metrics). /healthz computes its answer at most every HEALTH_CACHE_SECONDS per web process; each check
+# fails after HEALTH_CHECK_TIMEOUT_SECONDS without an answer.
+HEALTH_CACHE_SECONDS = float(os.environ.get("HEALTH_CACHE_SECONDS", 5))
+HEALTH_CHECK_TIMEOUT_SECONDS = float(os.environ.get("HEALTH_CHECK_TIMEOUT_SECONDS", 3))
+# Failures: no scheduler pass on any machine for this long; less free disk than this in VIDEO_WORK_DIR.
+HEALTH_SCHEDULER_MAX_SILENCE_SECONDS = int(os.environ.get("HEALTH_SCHEDULER_MAX_SILENCE_SECONDS", 300))
+HEALTH_MIN_FREE_DISK_GB = float(os.environ.get("HEALTH_MIN_FREE_DISK_GB", 10))
+# Warnings: a video job, a background task or a due distribution waiting for a worker longer than this.
+HEALTH_VIDEO_JOB_MAX_WAIT_SECONDS = int(os.environ.get("HEALTH_VIDEO_JOB_MAX_WAIT_SECONDS", 7200))
+HEALTH_TASK_MAX_WAIT_SECONDS = int(os.environ.get("HEALTH_TASK_MAX_WAIT_SECONDS", 3600))
+HEALTH_DISTRIBUTION_MAX_DELAY_SECONDS = int(os.environ.get("HEALTH_DISTRIBUTION_MAX_DELAY_SECONDS", 900))
+# /metrics for Prometheus: a scraper sends `Authorization: Bearer <METRICS_TOKEN>` or comes from one of
+# METRICS_ALLOWED_ADDRESSES (comma-separated addresses or CIDRs, matched against the client address as
+# CLIENT_ADDRESS_HEADER gives it). Neither set: /metrics does not exist (404). Under gunicorn the workers
+# share their counters through files in PROMETHEUS_MULTIPROC_DIR (an environment variable, read by
+# prometheus-client itself; ops/gunicorn_hooks.py).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES")
+METRICS_TRANSCODE_WINDOW_SECONDS = int(os.environ.get("METRICS_TRANSCODE_WINDOW_SECONDS", 3600))
+# ─────────────────────────────────────────────────────────────────────────────────────────────── (ops)
 
 WAGTAIL_SITE_NAME = "工会融媒体中心"
 # The admin calls nothing outside the site: no gravatar (blocked in mainland China; Wagtail's own avatar

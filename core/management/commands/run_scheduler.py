@@ -6,7 +6,7 @@ from django.db import close_old_connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.scheduler import jobs, run_jobs
+from core.scheduler import beat, jobs, run_jobs
 
 
 class Command(BaseCommand):
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             started = time.monotonic()
             for report in run_jobs():
                 self.stdout.write(report)
+            beat()  # /healthz: when a scheduler last finished a pass
             if once:
                 return
             close_old_connections()  # a long-lived loop must not hold a broken or stale connection

@@ -1,0 +1,21 @@
+import os
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
+
+
+class OpsConfig(AppConfig):
+    """/healthz, /metrics and `manage.py healthcheck`: reads what the apps registered in core, and nothing imports it."""
+
+    name = "ops"
+    verbose_name = gettext_lazy("运行监控")
+
+    def ready(self):
+        from core import metrics as registered
+
+        from . import checks, metrics  # noqa: F401 - checks register themselves
+
+        folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if folder:  # prometheus-client writes each process's counters there from its first count on
+            os.makedirs(folder, exist_ok=True)
+        registered.add_sink(metrics.count_event)

@@ -1,0 +1,18 @@
+"""Counting and timing every request by view and status class (ops.metrics)."""
+
+import time
+
+from .metrics import observe_request, view_label
+
+
+class RequestMetricsMiddleware:
+    """First in MIDDLEWARE: it sees every answer, those given by the page cache or a refusal included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        observe_request(view_label(request), response.status_code, time.perf_counter() - started)
+        return response
