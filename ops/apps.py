@@ -11,11 +11,12 @@ class OpsConfig(AppConfig):
     verbose_name = gettext_lazy("运行监控")
 
     def ready(self):
+        folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if folder:  # prometheus-client writes each process's counters there from its first count on
+            os.makedirs(folder, exist_ok=True)
+
         from core import metrics as registered
 
         from . import checks, metrics  # noqa: F401 - checks register themselves
 
-        folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-        if folder:  # prometheus-client writes each process's counters there from its first count on
-            os.makedirs(folder, exist_ok=True)
         registered.add_sink(metrics.count_event)

@@ -15,6 +15,7 @@ a gauge is reported once however many workers there are.
 import logging
 import os
 import threading
+from functools import lru_cache
 
 from django.conf import settings
 from django.urls import resolve
@@ -57,15 +58,22 @@ def view_label(request):
     a fixed set, whatever paths are asked for. Answers given before URLs are resolved (a page-cache hit,
     a refused request) are resolved here; static files and unknown paths get a label of their own."""
     match = getattr(request, "resolver_match", None)
-    if match is None:
-        path = request.path_info
-        if settings.STATIC_URL and path.startswith(settings.STATIC_URL):
-            return STATIC
-        try:
-            match = resolve(path, getattr(request, "urlconf", None))
-        except Exception:  # noqa: BLE001 - Resolver404, or a path the resolver chokes on: still counted
-            return UNMATCHED
-    return match.view_name or UNMATCHED
+    if match is not None:
+        return match.view_name or UNMATCHED
+    path = request.path_info
+    if settings.STATIC_URL and path.startswith(settings.STATIC_URL):
+        return STATIC
+    return resolved_view_name(getattr(request, "urlconf", None) or settings.ROOT_URLCONF, path)
+
+
+@lru_cache(maxsize=2048)
+def resolved_view_name(urlconf, path):
+    """Resolving costs more than the rest of a page-cache hit's counting: the paths served from the cache
+    are the site's popular pages, so the last two thousand are remembered."""
+    try:
+        return resolve(path, urlconf).view_name or UNMATCHED
+    except Exception:  # noqa: BLE001 - Resolver404, or a path the resolver chokes on: still counted
+        return UNMATCHED
 
 
 def status_class(status_code):
