@@ -86,15 +86,19 @@ def observe_request(view, status_code, seconds):
 
 
 def count_event(counter, amount, labels):
-    """core.metrics' sink: one more event of `counter` (a core.metrics.Counter)."""
-    metric = event_counters.get(counter.name)
-    if metric is None:
-        with _event_counters_lock:
-            metric = event_counters.get(counter.name)
-            if metric is None:
-                metric = Counter(f"{PREFIX}{counter.name}", counter.documentation, counter.labels, registry=None)
-                event_counters[counter.name] = metric
-    (metric.labels(**labels) if counter.labels else metric).inc(amount)
+    """core.metrics' sink: one more event of `counter` (a core.metrics.Counter). Counted where a page is
+    answered: a failure is logged, never raised into the request."""
+    try:
+        metric = event_counters.get(counter.name)
+        if metric is None:
+            with _event_counters_lock:
+                metric = event_counters.get(counter.name)
+                if metric is None:
+                    metric = Counter(f"{PREFIX}{counter.name}", counter.documentation, counter.labels, registry=None)
+                    event_counters[counter.name] = metric
+        (metric.labels(**labels) if counter.labels else metric).inc(amount)
+    except Exception:  # noqa: BLE001
+        logger.exception("event %s not counted in the metrics", counter.name)
 
 
 class LiveMetrics:

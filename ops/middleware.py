@@ -1,8 +1,11 @@
 """Counting and timing every request by view and status class (ops.metrics)."""
 
+import logging
 import time
 
 from .metrics import observe_request, view_label
+
+logger = logging.getLogger(__name__)
 
 
 class RequestMetricsMiddleware:
@@ -14,5 +17,8 @@ class RequestMetricsMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
-        observe_request(view_label(request), response.status_code, time.perf_counter() - started)
+        try:
+            observe_request(view_label(request), response.status_code, time.perf_counter() - started)
+        except Exception:  # noqa: BLE001 - counting (a full metrics folder, say) must never cost the reader the page
+            logger.exception("request not counted in the metrics")
         return response

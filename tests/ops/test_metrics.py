@@ -220,3 +220,15 @@ def test_the_health_checks_are_gauges_too(scrape):
     samples = scrape()
     assert value(samples, "umc_health_check_ok", check="database", critical="true") == 1
     assert ("umc_health_check_ok", (("check", "scheduler"), ("critical", "true"))) in samples
+
+
+@pytest.mark.once
+def test_a_failure_to_count_never_costs_the_reader_the_answer(client, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("ops.middleware.observe_request", full_disk)
+    monkeypatch.setattr("ops.metrics.event_counters", {})
+    monkeypatch.setattr("ops.metrics.Counter", full_disk)
+    registered.count("page_cache_lookups", result="hit")
+    assert client.get("/ping").status_code == 200
