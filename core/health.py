@@ -95,9 +95,12 @@ def _run_one(check, box):
     except Exception as error:  # noqa: BLE001 - a check that raises has failed, with its reason
         box["ok"], box["detail"] = False, {"message": error_text(error)}
     finally:
-        connections.close_all()  # this thread's own connections: it ends now, they must not linger
-        caches.close_all()
         box["seconds"] = time.monotonic() - box["started"]
+        try:
+            connections.close_all()  # this thread's own connections: it ends now, they must not linger
+            caches.close_all()
+        except Exception:  # noqa: BLE001 - closing what already failed may fail too; the thread ends anyway
+            pass
 
 
 def run_checks():
