@@ -16,14 +16,12 @@ or a log line, and httpx's own request log has the token masked.
 
 from __future__ import annotations
 
-import email.utils
 import ipaddress
 import json
 import logging
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 
 import httpx
 
@@ -39,6 +37,9 @@ from .base import (
     QuotaExceeded,
     Retryable,
     TokenExpired,
+    as_int,
+    retry_after,
+    seconds_to_beijing_midnight,
 )
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,6 @@ FIND_CLOCK_SKEW = 30  # seconds: our clock and WeChat's may disagree by this muc
 FIND_PAGE_SIZE = 20  # batchget's largest page
 FORCED_REFRESH_SPACING = 30  # seconds between two forced token refreshes
 FREQUENCY_WAIT = 60  # seconds to wait after 45011 (too frequent) on other calls
-CHINA = timezone(timedelta(hours=8))  # the daily quotas turn over at midnight, Beijing time
 
 PATHS = {
     "stable_token": "/cgi-bin/stable_token",
@@ -163,12 +163,6 @@ class Publication:
     message: str = ""
 
 
-def seconds_to_beijing_midnight(now):
-    here = datetime.fromtimestamp(now, CHINA)
-    midnight = (here + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return max(1.0, (midnight - here).total_seconds())
-
-
 def image_type(data):
     """ "jpeg", "png", "gif" or "bmp" by the file's first bytes; None for anything else."""
     if data[:3] == b"\xff\xd8\xff":
@@ -191,30 +185,6 @@ def whitelist_ip(errmsg):
         return str(ipaddress.ip_address(match.group(1).rstrip(".:")))
     except ValueError:
         return ""
-
-
-def as_int(value):
-    """An int from a JSON number or numeric string; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
-
-
-def retry_after(header):
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None when absent or unreadable."""
-    if not header:
-        return None
-    if header.strip().isdigit():
-        return float(header.strip())
-    try:
-        when = email.utils.parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def mask_tokens(value):

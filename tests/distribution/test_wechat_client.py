@@ -31,6 +31,7 @@ from distribution.platforms.base import (
     QuotaExceeded,
     Retryable,
     TokenExpired,
+    seconds_to_beijing_midnight,
 )
 from distribution.platforms.wechat import (
     AUTHOR_LIMIT,
@@ -42,7 +43,6 @@ from distribution.platforms.wechat import (
     Publication,
     Token,
     WechatClient,
-    seconds_to_beijing_midnight,
 )
 from tests.distribution.standin_base import CHINA
 from tests.distribution.wechat_standin import MB
