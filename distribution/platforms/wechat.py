@@ -407,12 +407,14 @@ class WechatClient:
             message=message,
         )
 
-    def find(self, token, title, published_after: float, pages=3) -> Publication | None:
-        """The article of this title published at or after `published_after` (unix time), or None.
+    def find(self, token, title, published_after: float, pages=3, *, source_url="", exclude=()) -> Publication | None:
+        """The article of this title (and, when given, this 阅读原文 link) published at or after
+        `published_after` (unix time), or None; article ids in `exclude` (already another row's) are passed over.
 
         For a submit whose reply was lost: walks batchget newest first, `pages` pages of 20 at most, and
         stops at the first article older than the window. An article still publishing is not listed
-        yet, so None now may become a publication later.
+        yet, so None now may become a publication later. A title alone is not enough where a column
+        publishes 「工会动态」 every week: the link says which page the article was made of.
         """
         wanted = title.strip()
         since = published_after - FIND_CLOCK_SKEW
@@ -436,8 +438,12 @@ class WechatClient:
                     continue
                 if updated < since:
                     return None  # newest first: everything further down is older still
+                if str(item.get("article_id") or "") in exclude:
+                    continue
                 for news in content.get("news_item") or []:
-                    if isinstance(news, dict) and str(news.get("title") or "").strip() == wanted:
+                    if not isinstance(news, dict) or str(news.get("title") or "").strip() != wanted:
+                        continue
+                    if not source_url or str(news.get("content_source_url") or "") == source_url:
                         return listed(item, news)
             total = as_int(reply.get("total_count"))
             if len(items) < FIND_PAGE_SIZE or (total is not None and offset + len(items) >= total):
