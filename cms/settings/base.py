@@ -208,6 +208,8 @@ SERVE_MEDIA = False  # development only (dev.py): production serves media from o
 
 # Video sources and outputs stay out of MEDIA_ROOT: they are served only through signed URLs.
 VIDEO_ROOT = Path(os.environ.get("VIDEO_ROOT", VAR_DIR / "private"))
+# Behind nginx: a signed local video file is sent by nginx from this internal location (deploy/nginx), not by a worker.
+VIDEO_ACCEL_REDIRECT_PREFIX = os.environ.get("VIDEO_ACCEL_REDIRECT_PREFIX", "")
 VIDEO_WORK_DIR = Path(os.environ.get("VIDEO_WORK_DIR", VAR_DIR / "work"))
 VIDEO_STORAGE = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",

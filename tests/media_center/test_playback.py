@@ -107,6 +107,18 @@ def test_presigned_s3_urls_last_as_long_as_the_video_needs(ready_video, settings
     assert parse_qs(urlsplit(url).query)["X-Amz-Expires"] == [str(11 * 3600)]
 
 
+def test_behind_nginx_a_signed_file_is_handed_to_nginx_once_its_signature_is_checked(client, ready_video, settings):
+    settings.VIDEO_ACCEL_REDIRECT_PREFIX = "/_video-files/"
+    ready_video.is_public = True
+    ready_video.save()
+    mp4_url = client.get(f"/videos/{ready_video.pk}/mp4/360p.mp4").url
+    response = client.get(mp4_url)
+    assert response["X-Accel-Redirect"] == f"/_video-files/{ready_video.prefix}/mp4/360p.mp4"
+    assert response.content == b"" and response["Content-Type"] == "video/mp4"
+    forged = client.get(mp4_url.replace("token=", "token=x"))
+    assert forged.status_code == 404 and "X-Accel-Redirect" not in forged
+
+
 def test_mp4_answers_range_requests(client, ready_video):
     ready_video.is_public = True
     ready_video.save()

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ops import front_urls
+
 pytestmark = pytest.mark.once  # nginx and gunicorn, no database: the engine changes nothing here
 
 REPO = Path(__file__).resolve().parents[2]
@@ -212,6 +214,9 @@ def lay_out(folder, ports):
     for name in ("original_images/cover.jpg", "documents/salaries.pdf"):
         (media / name).parent.mkdir(parents=True, exist_ok=True)
         (media / name).write_bytes(b"\xff\xd8 not really an image")
+    video = folder / "var" / "private" / front_urls.HANDED_OVER
+    video.parent.mkdir(parents=True)
+    video.write_bytes(bytes(range(256)) * 64)
     (run / "union-media-center.conf").write_text(render_site(folder, ports))
     (run / "nginx.conf").write_text(main_config(run))
     if os.geteuid() == 0:
@@ -229,6 +234,7 @@ def production_environment(folder):
         "SECRET_KEY": "nginx-test-only",
         "ALLOWED_HOSTS": HOST,
         "CLIENT_ADDRESS_HEADER": example_environment()["CLIENT_ADDRESS_HEADER"],
+        "VIDEO_ACCEL_REDIRECT_PREFIX": example_environment()["VIDEO_ACCEL_REDIRECT_PREFIX"],
         "UMC_VAR_DIR": str(folder / "var"),
         "DATABASE_URL": f"sqlite:///{folder / 'var' / 'db.sqlite3'}",
         "WEB_CONCURRENCY": str(WORKERS),
@@ -341,6 +347,15 @@ def test_files_from_disk(front):
     assert (image.status, image.headers["Cache-Control"]) == (200, "max-age=604800")
     # Documents are the application's to serve (it checks who may see them), never the file itself.
     assert front.request("/media/documents/salaries.pdf").status == 404
+
+
+def test_a_video_file_the_application_hands_over_is_sent_by_nginx_with_ranges_and_never_directly(front):
+    whole = bytes(range(256)) * 64
+    handed = front.request("/_front/accel")
+    assert (handed.status, handed.body) == (200, whole)
+    part = front.request("/_front/accel", headers={"Range": "bytes=100-199"})
+    assert (part.status, part.body) == (206, whole[100:200])
+    assert front.request("/_video-files/" + front_urls.HANDED_OVER).status == 404  # internal: no reader reaches it
 
 
 def test_plain_http_moves_to_https_except_challenges_and_health_checks(front):
