@@ -126,6 +126,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.log_context.RequestIdMiddleware",  # first: every line logged while a request is served carries its id
     "core.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -319,30 +320,57 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILEMBEDS_FINDERS = []  # no oEmbed look-ups abroad, even through the admin's embed chooser URL
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {
-            "()": "cms.log.ZonedFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
-            "time_zone": TIME_ZONE,
-        }
-    },
-    "filters": {"skip_refused_floods": {"()": "cms.log.SkipRefusedFloods"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django.request": {"filters": ["skip_refused_floods"]},
-        "wagtail": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-        # The channel clients' HTTP: one line per request with its full address, and httpcore's traces
-        # of every header, are not for the log (distribution/platforms say what went wrong themselves).
-        "httpx": {"level": "WARNING"},
-        "httpcore": {"level": "WARNING"},
-    },
-}
+# Logs ---------------------------------------------------------------------------------------------------
+# LOG_FORMAT=text (development's default): a line for people at a terminal. LOG_FORMAT=json (production's
+# default): one JSON object per line (python-json-logger) with time (Shanghai, ISO 8601 with its offset),
+# level, logger, message and the ids of core.log_context: request_id on every line of a request,
+# video_id and job_id of a video job, distribution_id of a distribution, scheduled_job of a scheduler job.
+LOG_FORMATS = ("json", "text")
+
+
+def logging_config(log_format):
+    """The LOGGING dict for `log_format`, json or text; anything else stops the start-up."""
+    if log_format not in LOG_FORMATS:
+        raise ValueError(f"LOG_FORMAT must be json or text, not {log_format!r}")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "text": {
+                "()": "cms.log.ZonedFormatter",
+                "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+                "time_zone": TIME_ZONE,
+            },
+            "json": {
+                "()": "cms.log.ZonedJsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+                "time_zone": TIME_ZONE,
+            },
+        },
+        "filters": {
+            "log_context": {"()": "core.log_context.ContextFilter"},
+            "skip_refused_floods": {"()": "cms.log.SkipRefusedFloods"},
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": log_format, "filters": ["log_context"]},
+        },
+        "root": {"handlers": ["console"], "level": "INFO"},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            "django.request": {"filters": ["skip_refused_floods"]},
+            "wagtail": {"level": "WARNING"},
+            "django_tasks": {"level": "WARNING"},
+            # The channel clients' HTTP: one line per request with its full address, and httpcore's traces
+            # of every header, are not for the log (distribution/platforms say what went wrong themselves).
+            "httpx": {"level": "WARNING"},
+            "httpcore": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_config(os.environ.get("LOG_FORMAT") or "text")
+# Logs end -----------------------------------------------------------------------------------------------
 
 # 三审: an edit during review is reviewed again; the workflow is the only way editors publish.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
