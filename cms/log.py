@@ -6,11 +6,19 @@ the ids of core.log_context (the request's, the video job's, the distribution's)
 """
 
 import logging
+import logging.config
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
+
+
+def configure(config):
+    """LOGGING_CONFIG: the LOGGING dict, and Python's warnings (a library's UserWarning) written as log
+    lines like the others instead of as bare text on standard error."""
+    logging.config.dictConfig(config)
+    logging.captureWarnings(True)
 
 
 class ZonedFormatter(logging.Formatter):

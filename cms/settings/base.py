@@ -370,6 +370,7 @@ def logging_config(log_format):
 
 
 LOGGING = logging_config(os.environ.get("LOG_FORMAT") or "text")
+LOGGING_CONFIG = "cms.log.configure"
 # Logs end -----------------------------------------------------------------------------------------------
 
 # 三审: an edit during review is reviewed again; the workflow is the only way editors publish.
