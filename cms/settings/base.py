@@ -1,6 +1,7 @@
 """Settings shared by every environment. Anything secret or host-specific comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -365,6 +366,8 @@ def logging_config(log_format):
             # of every header, are not for the log (distribution/platforms say what went wrong themselves).
             "httpx": {"level": "WARNING"},
             "httpcore": {"level": "WARNING"},
+            # Login throttling: failures and lockouts are warnings; its banner and every clean-up are not for the log.
+            "axes": {"level": "WARNING"},
         },
     }
 
@@ -372,6 +375,28 @@ def logging_config(log_format):
 LOGGING = logging_config(os.environ.get("LOG_FORMAT") or "text")
 LOGGING_CONFIG = "cms.log.configure"
 # Logs end -----------------------------------------------------------------------------------------------
+
+# Login throttling (django-axes) -------------------------------------------------------------------------
+# Failed logins are counted per account and per address apart (core/login_throttle.py): LOGIN_FAILURE_LIMIT
+# failures lock the account, from any address, and lock the address, for any account, for LOGIN_LOCKOUT_MINUTES
+# after the last one. The address is the one counting reads (CLIENT_ADDRESS_HEADER behind a proxy).
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes asks: it turns a lockout into the refusal
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_CLIENT_IP_CALLABLE = "core.login_throttle.login_address"
+AXES_LOCKOUT_CALLABLE = "core.login_throttle.lockout_response"  # Wagtail's login form, in Chinese, 429
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = False  # core.login_throttle forgets the account's own failures, not the address's
+# What axes keeps, kept small: no lasting log of failures (the failures of the cool-off are enough to lock),
+# form fields other than the name masked in those, successful logins kept LOGIN_RECORD_DAYS then purged.
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "csrfmiddlewaretoken"]
+AXES_ENABLE_ADMIN = False  # Django's admin is not routed (cms/urls.py); administrators unlock with axes_reset_*
+LOGIN_RECORD_DAYS = int(os.environ.get("LOGIN_RECORD_DAYS", 190))
+# Login throttling end -------------------------------------------------------------------------------------
 
 # 三审: an edit during review is reviewed again; the workflow is the only way editors publish.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
