@@ -153,15 +153,23 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def test_under_gunicorn_every_line_is_json_and_the_access_line_carries_the_request_id(production, tmp_path):
-    """gunicorn's own lines too, with cms.gunicorn_conf: one request answered, then gunicorn stopped."""
+def test_under_gunicorn_every_line_is_json_and_a_requests_lines_carry_its_id(production, tmp_path):
+    """gunicorn's own lines too, with cms.gunicorn_logging: two requests answered, then gunicorn stopped."""
     port = free_port()
     env = {name: value for name, value in production.items() if name not in {"DATABASE_URL", "REDIS_URL", "S3_BUCKET"}}
     env["ALLOWED_HOSTS"] = "127.0.0.1"
     output = tmp_path / "gunicorn.log"
+
+    def get(host, request_id):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/ping", headers={"Host": host, "X-Request-ID": request_id})
+        try:
+            return urllib.request.urlopen(request, timeout=5)
+        except urllib.error.HTTPError as answer:
+            return answer
+
     with output.open("w") as sink:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "cms.wsgi", "-c", "python:cms.gunicorn_conf", "--bind", f"127.0.0.1:{port}",
+            [sys.executable, "-m", "gunicorn", "cms.wsgi", "-c", "python:cms.gunicorn_logging", "--bind", f"127.0.0.1:{port}",
              "--workers", "1", "--no-control-socket"],
             cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -170,17 +178,17 @@ def test_under_gunicorn_every_line_is_json_and_the_access_line_carries_the_reque
             deadline = time.monotonic() + 60
             while answer is None and time.monotonic() < deadline:
                 try:
-                    request = urllib.request.Request(f"http://127.0.0.1:{port}/ping", headers={"X-Request-ID": "nginx-5f0c2a9e"})
-                    answer = urllib.request.urlopen(request, timeout=5)
-                except urllib.error.HTTPError:
-                    raise
+                    answer = get("127.0.0.1", "nginx-5f0c2a9e")
                 except OSError:  # not listening yet
                     time.sleep(0.3)
-            assert answer is not None and answer.headers["X-Request-ID"] == "nginx-5f0c2a9e"
+            assert answer is not None and answer.status == 200 and answer.headers["X-Request-ID"] == "nginx-5f0c2a9e"
+            refused = get("elsewhere.example.com", "nginx-6a1d3b0f")  # a host not allowed: Django logs it
+            assert refused.status == 400
         finally:
             server.terminate()
             server.wait(timeout=30)
     records = [json.loads(line) for line in output.read_text().splitlines()]  # every line is one JSON object
     assert any(record["logger"] == "gunicorn.error" and "Listening at" in record["message"] for record in records)
-    (access,) = [record for record in records if record["logger"] == "gunicorn.access"]
-    assert '"GET /ping HTTP/1.1" 200' in access["message"] and access["request_id"] == "nginx-5f0c2a9e"
+    (refusal,) = [record for record in records if record["logger"] == "django.security.DisallowedHost"]
+    assert refusal["request_id"] == "nginx-6a1d3b0f" and refusal["level"] == "ERROR"
+    assert not [record for record in records if record["logger"] == "gunicorn.access"]
