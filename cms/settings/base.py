@@ -71,7 +71,7 @@ def s3_storages():
         "signature_version": "s3v4",
         "default_acl": None,
         "querystring_auth": True,
-        "querystring_expire": 6 * 3600,
+        "querystring_expire": VIDEO_SIGNED_URL_SECONDS,  # a video's own URLs may last longer (playback.lifetime)
     }
     return {
         "default": {
@@ -221,7 +221,9 @@ STORAGES = {
     "videos": VIDEO_STORAGE,
 }
 VIDEO_MAX_UPLOAD_BYTES = int(os.environ.get("VIDEO_MAX_UPLOAD_BYTES", 8 * 1024**3))
-VIDEO_SIGNED_URL_SECONDS = 6 * 3600
+# How long a player's signed video URLs stay good; a long video gets its length plus the margin (media_center/playback.py).
+VIDEO_SIGNED_URL_SECONDS = int(os.environ.get("VIDEO_SIGNED_URL_SECONDS", 6 * 3600))
+VIDEO_SIGNED_URL_MARGIN_SECONDS = int(os.environ.get("VIDEO_SIGNED_URL_MARGIN_SECONDS", 2 * 3600))
 VIDEO_CHUNK_SECONDS = int(os.environ.get("VIDEO_CHUNK_SECONDS", 120))
 VIDEO_FIRST_CHUNK_SECONDS = int(os.environ.get("VIDEO_FIRST_CHUNK_SECONDS", 30))
 VIDEO_JOB_STALE_SECONDS = int(os.environ.get("VIDEO_JOB_STALE_SECONDS", 90))
