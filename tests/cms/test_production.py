@@ -154,7 +154,7 @@ def free_port():
 
 
 def test_under_gunicorn_every_line_is_json_and_a_requests_lines_carry_its_id(production, tmp_path):
-    """gunicorn's own lines too, with cms.gunicorn_logging: two requests answered, then gunicorn stopped."""
+    """gunicorn's own lines too, with the shipped deploy/gunicorn.conf.py: two requests, then gunicorn stopped."""
     port = free_port()
     env = {name: value for name, value in production.items() if name not in {"DATABASE_URL", "REDIS_URL", "S3_BUCKET"}}
     env["ALLOWED_HOSTS"] = "127.0.0.1"
@@ -169,7 +169,7 @@ def test_under_gunicorn_every_line_is_json_and_a_requests_lines_carry_its_id(pro
 
     with output.open("w") as sink:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "cms.wsgi", "-c", "python:cms.gunicorn_logging", "--bind", f"127.0.0.1:{port}",
+            [sys.executable, "-m", "gunicorn", "cms.wsgi", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
              "--workers", "1", "--no-control-socket"],
             cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT,
         )  # fmt: skip
