@@ -19,9 +19,9 @@ from cryptography.fernet import Fernet
 pytestmark = pytest.mark.once  # no database in these
 
 REPO = Path(__file__).resolve().parents[2]
-# What the operator's environment may hold that these runs must not inherit.
+# What the operator's environment, or another test (DJANGO_ALLOW_ASYNC_UNSAFE), may hold that these runs must not inherit.
 OWN_VARIABLES = re.compile(
-    r"(DATABASE_URL|SECRET_KEY|ALLOWED_HOSTS|DJANGO_DEBUG|UMC_VAR_DIR|REDIS_URL|S3_.*|LOG_FORMAT|SECURE_.*)$"
+    r"(DATABASE_URL|SECRET_KEY|ALLOWED_HOSTS|DJANGO_.*|UMC_VAR_DIR|REDIS_URL|S3_.*|LOG_FORMAT|SECURE_.*|LOGIN_.*)$"
 )
 
 
