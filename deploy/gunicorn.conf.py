@@ -7,6 +7,9 @@ application works, never while a reader's phone sends or receives.
 
 import os
 
+# gunicorn's own lines (starting, workers booted or timed out) written like the site's: JSON lines in production.
+from cms.gunicorn_logging import logconfig_dict  # noqa: F401 - gunicorn reads it
+
 wsgi_app = "cms.wsgi:application"
 
 # Each worker holds about 200 MB (Django, Wagtail, jieba's dictionary). WEB_CONCURRENCY in the environment file.

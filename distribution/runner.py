@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import log_context
 from core.scheduler import process_identity
 
 from . import accounts, douyin_steps, wechat_steps
@@ -63,7 +64,12 @@ def claim(distribution_id):
 
 
 def run(distribution_id):
-    """One step of the distribution if this process can claim it."""
+    """One step of the distribution if this process can claim it; every line logged meanwhile carries its id."""
+    with log_context.bind(distribution_id=distribution_id):
+        _run(distribution_id)
+
+
+def _run(distribution_id):
     row = claim(distribution_id)
     if row is None:
         return
