@@ -60,7 +60,7 @@ run: setup
 	TZ=Asia/Shanghai honcho start -f Procfile  # honcho stamps its lines in Shanghai time too, like every process (TIME_ZONE)
 
 test: $(VENV)/.installed-test static/vendor/hls.min.js
-	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium msgfmt:gettext \
+	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium msgfmt:gettext /usr/sbin/nginx:nginx \
 		/usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
 	@$(MAKE) --no-print-directory messages
 	$(PY) -m pytest -n $(TEST_WORKERS)

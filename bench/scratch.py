@@ -43,6 +43,7 @@ def production_env(url, folder, **settings):
         "SECRET_KEY": "bench-only",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback, no proxy in front
         "DATABASE_URL": url,
         "UMC_VAR_DIR": str(folder),
         **settings,

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
@@ -13,10 +12,10 @@ def ping(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# Django's own admin is not routed: nothing of the site is managed there, everything is in Wagtail's /admin/.
 urlpatterns = [
     path("ping", ping),
     path("", include("ops.urls")),  # /healthz and /metrics
-    path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("videos/", include("media_center.urls")),

@@ -16,6 +16,8 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import log_context
+
 logger = logging.getLogger(__name__)
 HEARTBEATS_KEPT = timedelta(days=7)  # a machine whose scheduler stopped that long ago is forgotten
 
@@ -43,11 +45,12 @@ def run_jobs():
     """One pass over every registered job, in the order they were registered: their reports."""
     reports = []
     for job in list(jobs.values()):
-        try:
-            report = job.run()
-        except Exception:  # noqa: BLE001 - one failing job must not stop the others
-            logger.exception("scheduled job %s failed", job.name)
-            report = _("%(job)s：运行出错，详见日志。") % {"job": job.name}
+        with log_context.bind(scheduled_job=job.name):
+            try:
+                report = job.run()
+            except Exception:  # noqa: BLE001 - one failing job must not stop the others
+                logger.exception("scheduled job %s failed", job.name)
+                report = _("%(job)s：运行出错，详见日志。") % {"job": job.name}
         if isinstance(report, str) and report:
             reports.append(report)
     return reports

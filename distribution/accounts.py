@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import RENEWALS_ALLOWED, Channel, ChannelAccount, Distribution
-from .platforms.base import NeedsAuth, NeedsConfig, TokenExpired
+from .platforms.base import NeedsAuth, NeedsConfig, Retryable, TokenExpired
 from .platforms.douyin import DouyinClient
 from .platforms.wechat import WechatClient
 
 REFRESH_AHEAD = timedelta(hours=1)  # before a call
-WECHAT_TOKEN_AHEAD = timedelta(minutes=5)  # a stable_token lives two hours: fetched again this close to its end
+WECHAT_TOKEN_AHEAD = timedelta(minutes=1)  # a stable_token lives two hours: fetched again this close to its end
 REFRESH_AHEAD_SCHEDULED = timedelta(days=1)  # by the scheduler
 RENEW_AHEAD = timedelta(days=7)  # a refresh token's renewal, by the scheduler
 OAUTH_SESSION_KEY = "distribution-oauth"
@@ -116,30 +116,37 @@ def with_token(account, call):
 
 
 def wechat_token(account, *, rejected=None):
-    """The account's stable_token, fetched under the row's lock so that workers share one. `rejected`: the
-    token WeChat just refused; renewed by force unless another worker already replaced it."""
+    """The account's stable_token, shared by every worker through the row. Fetched under the row's lock,
+    by one worker at a time; `rejected`: the token WeChat just refused, renewed by force unless another
+    worker already replaced it. A fetch that gives back the stored token (its last minute) keeps it."""
+    if account.access_token and account.access_token != rejected and not expiring(account):
+        return account.access_token
     with transaction.atomic():
         locked = ChannelAccount.objects.select_for_update().get(pk=account.pk)
-        fresh = locked.access_expires_at and locked.access_expires_at - timezone.now() > WECHAT_TOKEN_AHEAD
-        if locked.access_token and fresh and locked.access_token != rejected:
-            token = locked.access_token
-        else:
-            fetched = client_for(locked).stable_token(force_refresh=rejected is not None)
+        if not locked.access_token or locked.access_token == rejected or expiring(locked):
+            fetched = client_for(locked).stable_token(force_refresh=rejected is not None and locked.access_token == rejected)
             locked.access_token, locked.access_expires_at = fetched.value, as_datetime(fetched.expires_at)
             locked.save(update_fields=["access_token", "access_expires_at"])
-            token = fetched.value
     account.access_token, account.access_expires_at = locked.access_token, locked.access_expires_at
-    return token
+    return locked.access_token
+
+
+def expiring(account):
+    return not account.access_expires_at or account.access_expires_at - timezone.now() < WECHAT_TOKEN_AHEAD
 
 
 def with_stable_token(account, call):
-    token = account.access_token
-    if not token or not account.access_expires_at or account.access_expires_at - timezone.now() < WECHAT_TOKEN_AHEAD:
-        token = wechat_token(account)
+    """`call(token)`; a token WeChat rejects is renewed once. A second rejection is WeChat's hiccup, not a
+    question of authorisation (the Official Account has none to give): tried again later."""
+    token = wechat_token(account)
     try:
         return call(token)
     except TokenExpired:
-        return call(wechat_token(account, rejected=token))
+        token = wechat_token(account, rejected=token)
+    try:
+        return call(token)
+    except TokenExpired as error:
+        raise Retryable(_("微信连续拒绝了新换的 access_token，稍后重试。"), code=error.code) from error
 
 
 def keep_tokens_fresh():

@@ -17,7 +17,7 @@ from media_center import storage
 from . import accounts
 from .models import Channel, Distribution
 from .platforms.base import ChannelError, MediaFacts, Retryable, Source, UploadState
-from .rows import follow_review, never_sent, not_found_yet, posted, record_reading, save
+from .rows import drop_intent, follow_review, never_sent, not_found_yet, posted, record_intent, record_reading, save
 
 logger = logging.getLogger(__name__)
 
@@ -47,17 +47,18 @@ def publish(row):
     save(row, status=Status.UPLOADING, warnings="\n".join(_(text) for text in warnings), bytes_total=facts.size)
     video_id = upload(row, client, video, facts.size)
     # The intent, saved before the call: after a crash past this line the post is looked for, never made again.
-    save(row, status=Status.CREATING, create_started_at=timezone.now(), sent_caption=caption, upload_state={})
+    record_intent(row, caption)
+    save(row, upload_state={})
     try:
         item_id = accounts.with_token(
             row.account, lambda token: client.create_video(token, row.account.open_id, video_id, caption, video.cover_at)
         )
     except Retryable as error:
         if never_sent(error):  # nothing reached the channel: nothing to look for
-            save(row, create_started_at=None, sent_caption="")
+            drop_intent(row)
         raise  # busy, 5xx, a reset, a timeout: the post may exist (a channel may err after posting), so it is looked for
     except ChannelError:
-        save(row, create_started_at=None, sent_caption="")  # refused in so many words: the channel made nothing
+        drop_intent(row)  # refused in so many words: the channel made nothing
         raise
     posted(row, item_id)
 

@@ -6,6 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .models import CLIP_CHANNELS, PAGE_CHANNELS, Channel, ChannelAccount, Distribution
 from .platforms.wechat import DIGEST_LIMIT, TITLE_LIMIT
+from .publishing import retry_configured
 
 
 class ChannelAccountForm(WagtailAdminModelForm):
@@ -39,13 +40,16 @@ class ChannelAccountForm(WagtailAdminModelForm):
         return cleaned
 
     def save(self, commit=True):
-        """New credentials: the token of the old ones is dropped, and a configuration task is taken as done."""
+        """New credentials: the token of the old ones is dropped, and the distributions that waited for an
+        administrator try again with them (what was uploaded under another AppID is not reused: wechat_steps)."""
         account = super().save(commit=False)
-        if self.instance.pk and {"client_key", "client_secret", "channel"} & set(self.changed_data):
+        renewed = self.instance.pk and {"client_key", "client_secret", "channel"} & set(self.changed_data)
+        if renewed:
             account.access_token, account.access_expires_at = "", None
-            account.config_problem, account.config_problem_at = "", None
         if commit:
             account.save()
+            if renewed:
+                retry_configured(account)
         return account
 
 

@@ -215,6 +215,7 @@ class Distribution(models.Model):
         verbose_name = _("分发")
         verbose_name_plural = _("分发")
         ordering = ["-created_at", "-pk"]
+        permissions = [("send_page", _("发布文章和招聘会到公众号"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["video", "account"], condition=Q(active=True), name="one_active_distribution_per_item_and_account"

@@ -7,7 +7,7 @@ package and confirm the post's link (manual.py).
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -172,3 +172,5 @@ def distribute_page_by_rules(sender, instance, revision=None, **kwargs):
                 distribute(page, rule.account, rule=rule)
             except ValidationError:
                 return  # restricted or private: nothing is sent
+            except IntegrityError:
+                continue  # someone sent it by hand this very moment: theirs stands, the publication goes on

@@ -36,7 +36,8 @@ DEFAULT_BUCKET = "day"
 DEFAULT_SPAN = {"day": 30, "week": 12, "month": 12}  # the last 30 days, 12 ISO weeks, 12 months, today's included
 MAX_DAYS = 731  # a chosen range spans at most two years, a leap day included
 PLACE_LENGTH = SERIES_DEPTH * Page.steplen  # the steps of a tree path that name its series (or its column)
-DOUYIN_COUNTED = (Distribution.Status.PUBLISHED, Distribution.Status.REMOVED)  # a removed post's numbers until then
+# Published, or published and since removed: its numbers until then, and its publication, still count.
+PUBLISHED_ONCE = (Distribution.Status.PUBLISHED, Distribution.Status.REMOVED)
 MEASURES = ("reads", "plays", "douyin_plays", "douyin_likes", "douyin_shares", "wechat_articles")
 DOUYIN_MEASURES = {"plays": "douyin_plays", "likes": "douyin_likes", "shares": "douyin_shares"}
 
@@ -215,11 +216,12 @@ def item_place():
 
 
 def wechat_articles(bucket_kind, first, last):
-    """(bucket, place, count) of the Official Account's articles published in the range, in Shanghai days."""
+    """(bucket, place, count) of the Official Account's articles published in the range, in Shanghai days: an
+    article deleted since, or published again as a new row, still counts where it was published."""
     zone = local_zone()
     published = Distribution.objects.filter(
         account__channel=Channel.WECHAT,
-        status=Distribution.Status.PUBLISHED,
+        status__in=PUBLISHED_ONCE,
         published_at__gte=datetime.combine(first, time.min, tzinfo=zone),
         published_at__lt=datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone),
     )
@@ -228,12 +230,11 @@ def wechat_articles(bucket_kind, first, last):
 
 
 def douyin_readings(bucket_kind, first, last):
-    """Per active published (or since removed) Douyin post: its last reading in each bucket of the range, and
-    its last before the range (bucket None), each with where the post sits."""
+    """Per published (or since removed) Douyin post, an old row after 重新发布 too (its plays were real): its
+    last reading in each bucket of the range, and its last before the range (bucket None), with where it sits."""
     readings = DistributionDay.objects.filter(
         distribution__account__channel=Channel.DOUYIN,
-        distribution__active=True,
-        distribution__status__in=DOUYIN_COUNTED,
+        distribution__status__in=PUBLISHED_ONCE,
         day__lte=last,
     )
     in_range = When(day__gte=first, then=bucket_of(bucket_kind, "day"))

@@ -13,6 +13,10 @@ Status = Distribution.Status
 REVIEW_CHECKS = (60, 120, 300, 600, 1800, 3600)  # seconds between status checks while the channel reviews
 
 
+class Superseded(Exception):  # noqa: N818 - a state, not a fault
+    """Another worker took the row over while this one was silent: this one stops and leaves it alone."""
+
+
 def save(row, **fields):
     for name, value in fields.items():
         setattr(row, name, value)
@@ -23,6 +27,21 @@ def never_sent(error):
     """A connection that failed before the request went out: no answer of the channel, nothing sent. Any
     other failure of a create (busy, 5xx, a reset, a timeout) may follow a post made: it is looked for."""
     return not error.maybe_done and not error.code and error.http_status is None
+
+
+def record_intent(row, caption):
+    """The intent to create the post, saved before the call, by this claim only: a worker that was taken
+    over (its heartbeat late) finds the row no longer its own and stops, instead of posting a second time."""
+    now = timezone.now()
+    mine = Distribution.objects.filter(pk=row.pk, worker=row.worker, create_started_at__isnull=True, item_id="")
+    if not mine.update(status=Status.CREATING, create_started_at=now, sent_caption=caption, updated_at=now):
+        raise Superseded
+    row.status, row.create_started_at, row.sent_caption = Status.CREATING, now, caption
+
+
+def drop_intent(row):
+    """The channel refused the create in so many words, or it never left: nothing to look for."""
+    save(row, create_started_at=None, sent_caption="")
 
 
 def posted(row, item_id, **fields):

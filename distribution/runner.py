@@ -9,18 +9,20 @@ the reconciliation window (rows.not_found_yet).
 
 import logging
 import random
+import secrets
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import log_context
 from core.scheduler import process_identity
 
 from . import accounts, douyin_steps, wechat_steps
 from .models import Channel, Distribution, stale_after
 from .platforms.base import ChannelError, NeedsAuth, NeedsConfig, Permanent, QuotaExceeded, Retryable
-from .rows import save
+from .rows import Superseded, save
 
 logger = logging.getLogger(__name__)
 
@@ -47,20 +49,27 @@ def after_the_day_turns(now):
 def claim(distribution_id):
     """Take the row for this process if it is due or its worker went silent: the row, or None.
 
-    One conditional UPDATE: two workers racing for it cannot both win.
+    One conditional UPDATE: two workers racing for it cannot both win. Each claim is named apart (the
+    process and a nonce), so an intent is recorded only by the claim that holds the row (rows.record_intent).
     """
     now = timezone.now()
+    claimant = f"{process_identity()}#{secrets.token_hex(4)}"
     # Due again only if this worker goes silent: no other worker takes it meanwhile, and none is needed to free it.
     won = (
         Distribution.objects.due(now)
         .filter(pk=distribution_id)
-        .update(worker=process_identity(), heartbeat_at=now, next_try_at=now + stale_after())
+        .update(worker=claimant, heartbeat_at=now, next_try_at=now + stale_after())
     )
     return Distribution.objects.select_related("video", "page", "account").get(pk=distribution_id) if won else None
 
 
 def run(distribution_id):
-    """One step of the distribution if this process can claim it."""
+    """One step of the distribution if this process can claim it; every line logged meanwhile carries its id."""
+    with log_context.bind(distribution_id=distribution_id):
+        _run(distribution_id)
+
+
+def _run(distribution_id):
     row = claim(distribution_id)
     if row is None:
         return
@@ -74,6 +83,9 @@ def run(distribution_id):
             steps.reconcile(row)
         else:
             steps.publish(row)
+    except Superseded:
+        logger.warning("distribution %s was taken over by another worker; this one stops", row.pk)
+        return
     except ChannelError as error:
         record_error(row, error)
     except Exception as error:  # noqa: BLE001 - a fault of ours (storage, a bug) is retried, then shown

@@ -133,11 +133,22 @@ def fair_parts(page):
     return ArticleParts(
         title=page.title,
         author=page.organiser,
-        digest=page.intro,
+        digest=fair_digest(page, start),
         html="".join(html),
         source_url=page_url,
         cover=page.cover_image or site_cover(page),
     )
+
+
+def fair_digest(page, start):
+    """When, where and how many: what a reader scanning the account's list needs, and always within 128."""
+    positions = page.positions_in_order()
+    return _("%(when)s · %(where)s · %(employers)d 家单位 %(positions)d 个岗位") % {
+        "when": f"{start:%m-%d %H:%M}",
+        "where": (page.venue or _("线上直播"))[:40],
+        "employers": len({position.employer_id for position in positions}),
+        "positions": len(positions),
+    }
 
 
 def positions_html(page):

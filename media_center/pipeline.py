@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from core import log_context
 from core.scheduler import process_identity
 
 from . import steps, storage
@@ -65,9 +66,20 @@ def start(video):
 
 
 def run_job(job_id, on_progress=None):
-    """Run one job if this worker can claim it; `on_progress()` hears of each progress report (commands' bars)."""
-    job = VideoJob.objects.select_related("video").filter(pk=job_id).first()
-    if job is None or job.video.status == Video.Status.CANCELLED:
+    """Run one job if this worker can claim it; `on_progress()` hears of each progress report (commands' bars).
+
+    Every line logged meanwhile, by any module, carries the job's and its video's ids.
+    """
+    with log_context.bind(job_id=job_id):
+        job = VideoJob.objects.select_related("video").filter(pk=job_id).first()
+        if job is None:
+            return
+        with log_context.bind(video_id=job.video_id):
+            _run_job(job, on_progress)
+
+
+def _run_job(job, on_progress):
+    if job.video.status == Video.Status.CANCELLED:
         return
     if not job.claim(process_identity()):
         return  # done already, or another worker holds it

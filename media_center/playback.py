@@ -3,6 +3,10 @@
 The master playlist is the only URL that needs a session (or a public video); everything it points
 to carries its own signature, so native HLS players (iOS, WeChat on iOS) that send no cookies work.
 On S3 the segments are presigned bucket URLs; on local storage they are signed URLs of our own view.
+
+A native player fetches a finished playlist once and plays its segments for as long as the video runs
+(and the reader pauses): a signature must outlive that. It lasts `VIDEO_SIGNED_URL_SECONDS`, or the
+video's length plus `VIDEO_SIGNED_URL_MARGIN_SECONDS` when that is longer.
 """
 
 import re
@@ -28,9 +32,14 @@ def sign(video, name):
     return signing.TimestampSigner(salt=SALT).sign(f"{video.pk}:{name}")
 
 
+def lifetime(video):
+    """Seconds a signed URL of this video stays good: never shorter than the video plus a margin."""
+    return max(settings.VIDEO_SIGNED_URL_SECONDS, int(video.duration or 0) + settings.VIDEO_SIGNED_URL_MARGIN_SECONDS)
+
+
 def verify(video, name, token):
     try:
-        value = signing.TimestampSigner(salt=SALT).unsign(token, max_age=settings.VIDEO_SIGNED_URL_SECONDS)
+        value = signing.TimestampSigner(salt=SALT).unsign(token, max_age=lifetime(video))
     except signing.BadSignature:
         return False
     return value == f"{video.pk}:{name}"
@@ -43,7 +52,7 @@ def relative_name(video, name):
 def file_url(video, name):
     """A URL for one stored file that works for whoever holds it, until the signature expires."""
     if storage.local_path_of(name) is None:
-        return storage.video_storage().url(name)  # presigned by the S3 storage
+        return storage.video_storage().url(name, expire=lifetime(video))  # presigned by the S3 storage
     path = relative_name(video, name)
     return f"{reverse('media_center:file', args=(video.pk, path))}?token={sign(video, name)}"
 

@@ -6,7 +6,9 @@ exactly as a video or file that does not exist: ids and renditions cannot be enu
 
 import mimetypes
 import re
+from urllib.parse import quote
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -147,6 +149,11 @@ def stored_file(request, video_id, path):
     if local is None or not local.is_file():
         raise Http404
     content_type = CONTENT_TYPES.get(local.suffix) or mimetypes.guess_type(local.name)[0] or "application/octet-stream"
+    if settings.VIDEO_ACCEL_REDIRECT_PREFIX:  # nginx sends it (ranges too); the signature was checked here
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.VIDEO_ACCEL_REDIRECT_PREFIX + quote(name)
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
     size = local.stat().st_size
     match = RANGE.match(request.headers.get("Range", ""))
     if not match:

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Anything secret or host-specific comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -70,7 +71,7 @@ def s3_storages():
         "signature_version": "s3v4",
         "default_acl": None,
         "querystring_auth": True,
-        "querystring_expire": 6 * 3600,
+        "querystring_expire": VIDEO_SIGNED_URL_SECONDS,  # a video's own URLs may last longer (playback.lifetime)
     }
     return {
         "default": {
@@ -127,7 +128,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "ops.middleware.RequestMetricsMiddleware",  # first: counts and times every answer, page-cache hits included
+    "core.log_context.RequestIdMiddleware",  # first: every line logged while a request is served carries its id
+    "ops.middleware.RequestMetricsMiddleware",  # next: counts and times every answer, page-cache hits included
     "core.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -210,6 +212,8 @@ SERVE_MEDIA = False  # development only (dev.py): production serves media from o
 
 # Video sources and outputs stay out of MEDIA_ROOT: they are served only through signed URLs.
 VIDEO_ROOT = Path(os.environ.get("VIDEO_ROOT", VAR_DIR / "private"))
+# Behind nginx: a signed local video file is sent by nginx from this internal location (deploy/nginx), not by a worker.
+VIDEO_ACCEL_REDIRECT_PREFIX = os.environ.get("VIDEO_ACCEL_REDIRECT_PREFIX", "")
 VIDEO_WORK_DIR = Path(os.environ.get("VIDEO_WORK_DIR", VAR_DIR / "work"))
 VIDEO_STORAGE = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -221,7 +225,9 @@ STORAGES = {
     "videos": VIDEO_STORAGE,
 }
 VIDEO_MAX_UPLOAD_BYTES = int(os.environ.get("VIDEO_MAX_UPLOAD_BYTES", 8 * 1024**3))
-VIDEO_SIGNED_URL_SECONDS = 6 * 3600
+# How long a player's signed video URLs stay good; a long video gets its length plus the margin (media_center/playback.py).
+VIDEO_SIGNED_URL_SECONDS = int(os.environ.get("VIDEO_SIGNED_URL_SECONDS", 6 * 3600))
+VIDEO_SIGNED_URL_MARGIN_SECONDS = int(os.environ.get("VIDEO_SIGNED_URL_MARGIN_SECONDS", 2 * 3600))
 VIDEO_CHUNK_SECONDS = int(os.environ.get("VIDEO_CHUNK_SECONDS", 120))
 VIDEO_FIRST_CHUNK_SECONDS = int(os.environ.get("VIDEO_FIRST_CHUNK_SECONDS", 30))
 VIDEO_JOB_STALE_SECONDS = int(os.environ.get("VIDEO_JOB_STALE_SECONDS", 90))
@@ -344,30 +350,82 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILEMBEDS_FINDERS = []  # no oEmbed look-ups abroad, even through the admin's embed chooser URL
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {
-            "()": "cms.log.ZonedFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
-            "time_zone": TIME_ZONE,
-        }
-    },
-    "filters": {"skip_refused_floods": {"()": "cms.log.SkipRefusedFloods"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django.request": {"filters": ["skip_refused_floods"]},
-        "wagtail": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-        # The channel clients' HTTP: one line per request with its full address, and httpcore's traces
-        # of every header, are not for the log (distribution/platforms say what went wrong themselves).
-        "httpx": {"level": "WARNING"},
-        "httpcore": {"level": "WARNING"},
-    },
-}
+# Logs ---------------------------------------------------------------------------------------------------
+# LOG_FORMAT=text (development's default): a line for people at a terminal. LOG_FORMAT=json (production's
+# default): one JSON object per line (python-json-logger) with time (Shanghai, ISO 8601 with its offset),
+# level, logger, message and the ids of core.log_context: request_id on every line of a request,
+# video_id and job_id of a video job, distribution_id of a distribution, scheduled_job of a scheduler job.
+LOG_FORMATS = ("json", "text")
+
+
+def logging_config(log_format):
+    """The LOGGING dict for `log_format`, json or text; anything else stops the start-up."""
+    if log_format not in LOG_FORMATS:
+        raise ValueError(f"LOG_FORMAT must be json or text, not {log_format!r}")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "text": {
+                "()": "cms.log.ZonedFormatter",
+                "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+                "time_zone": TIME_ZONE,
+            },
+            "json": {
+                "()": "cms.log.ZonedJsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+                "time_zone": TIME_ZONE,
+            },
+        },
+        "filters": {
+            "log_context": {"()": "core.log_context.ContextFilter"},
+            "skip_refused_floods": {"()": "cms.log.SkipRefusedFloods"},
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": log_format, "filters": ["log_context"]},
+        },
+        "root": {"handlers": ["console"], "level": "INFO"},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            "django.request": {"filters": ["skip_refused_floods"]},
+            "wagtail": {"level": "WARNING"},
+            "django_tasks": {"level": "WARNING"},
+            # The channel clients' HTTP: one line per request with its full address, and httpcore's traces
+            # of every header, are not for the log (distribution/platforms say what went wrong themselves).
+            "httpx": {"level": "WARNING"},
+            "httpcore": {"level": "WARNING"},
+            # Login throttling: failures and lockouts are warnings; its banner and every clean-up are not for the log.
+            "axes": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_config(os.environ.get("LOG_FORMAT") or "text")
+LOGGING_CONFIG = "cms.log.configure"
+# Logs end -----------------------------------------------------------------------------------------------
+
+# Login throttling (django-axes) -------------------------------------------------------------------------
+# Failed logins are counted per account and per address apart (core/login_throttle.py): LOGIN_FAILURE_LIMIT
+# failures lock the account, from any address, and lock the address, for any account, for LOGIN_LOCKOUT_MINUTES
+# after the last one. The address is the one counting reads (CLIENT_ADDRESS_HEADER behind a proxy).
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes asks: it turns a lockout into the refusal
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_CLIENT_IP_CALLABLE = "core.login_throttle.login_address"
+AXES_LOCKOUT_CALLABLE = "core.login_throttle.lockout_response"  # Wagtail's login form, in Chinese, 429
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = False  # core.login_throttle forgets the account's own failures, not the address's
+# What axes keeps, kept small: no lasting log of failures (the failures of the cool-off are enough to lock),
+# form fields other than the name masked in those, successful logins kept LOGIN_RECORD_DAYS then purged.
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "csrfmiddlewaretoken"]
+AXES_ENABLE_ADMIN = False  # Django's admin is not routed (cms/urls.py); administrators unlock with axes_reset_*
+LOGIN_RECORD_DAYS = int(os.environ.get("LOGIN_RECORD_DAYS", 190))
+# Login throttling end -------------------------------------------------------------------------------------
 
 # 三审: an edit during review is reviewed again; the workflow is the only way editors publish.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True

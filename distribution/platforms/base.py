@@ -7,11 +7,15 @@ carries the channel's own code and description, or our untranslated message for 
 
 from __future__ import annotations
 
+import email.utils
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
 
 READ_BLOCK = 1024 * 1024  # what a Source yields at a time: memory stays at about this much per upload
+CHINA = timezone(timedelta(hours=8))  # the channels' daily quotas turn over at midnight, Beijing time
 
 
 class ChannelError(Exception):
@@ -177,3 +181,33 @@ class MediaFacts:
     size: int  # bytes
     width: int  # as displayed
     height: int
+
+
+def seconds_to_beijing_midnight(now):
+    here = datetime.fromtimestamp(now, CHINA)
+    midnight = (here + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1.0, (midnight - here).total_seconds())
+
+
+def as_int(value):
+    """An int from a JSON number or numeric string; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def retry_after(header):
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None when absent or unreadable."""
+    if not header:
+        return None
+    if header.strip().isdigit():
+        return float(header.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

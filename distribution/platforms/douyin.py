@@ -12,12 +12,10 @@ message, a repr or a log line.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import math
 import os
 import time
-from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 import httpx
@@ -39,6 +37,9 @@ from .base import (
     TokenExpired,
     Tokens,
     UploadState,
+    as_int,
+    retry_after,
+    seconds_to_beijing_midnight,
 )
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,6 @@ FIND_CLOCK_SKEW = 30  # seconds: our clock and the channel's may disagree by thi
 FIND_PAGE_SIZE = 10
 STATUS_BATCH = 20  # item_ids per video_data call
 MIN_PORTRAIT_SHORT_SIDE = 720
-CHINA = timezone(timedelta(hours=8))  # the daily quota turns over at midnight, Beijing time
 
 BOUNDARY = "----union-media-center-douyin-upload"
 CONTENT_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
@@ -98,12 +98,6 @@ ERROR_CLASSES = {
     10010: NeedsAuth,  # refresh_token expired
     10020: NeedsAuth,  # refresh_token renewed too often
 }
-
-
-def seconds_to_beijing_midnight(now):
-    here = datetime.fromtimestamp(now, CHINA)
-    midnight = (here + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return max(1.0, (midnight - here).total_seconds())
 
 
 def container_names(container):
@@ -494,27 +488,3 @@ def post_status(entry):
         comments=as_int(statistics.get("comment_count")),
         shares=as_int(statistics.get("share_count")),
     )
-
-
-def as_int(value):
-    """An int from a JSON number or numeric string; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
-
-
-def retry_after(header):
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None when absent or unreadable."""
-    if not header:
-        return None
-    if header.strip().isdigit():
-        return float(header.strip())
-    try:
-        when = email.utils.parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())

@@ -16,14 +16,12 @@ or a log line, and httpx's own request log has the token masked.
 
 from __future__ import annotations
 
-import email.utils
 import ipaddress
 import json
 import logging
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 
 import httpx
 
@@ -39,6 +37,9 @@ from .base import (
     QuotaExceeded,
     Retryable,
     TokenExpired,
+    as_int,
+    retry_after,
+    seconds_to_beijing_midnight,
 )
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,6 @@ FIND_CLOCK_SKEW = 30  # seconds: our clock and WeChat's may disagree by this muc
 FIND_PAGE_SIZE = 20  # batchget's largest page
 FORCED_REFRESH_SPACING = 30  # seconds between two forced token refreshes
 FREQUENCY_WAIT = 60  # seconds to wait after 45011 (too frequent) on other calls
-CHINA = timezone(timedelta(hours=8))  # the daily quotas turn over at midnight, Beijing time
 
 PATHS = {
     "stable_token": "/cgi-bin/stable_token",
@@ -163,12 +163,6 @@ class Publication:
     message: str = ""
 
 
-def seconds_to_beijing_midnight(now):
-    here = datetime.fromtimestamp(now, CHINA)
-    midnight = (here + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return max(1.0, (midnight - here).total_seconds())
-
-
 def image_type(data):
     """ "jpeg", "png", "gif" or "bmp" by the file's first bytes; None for anything else."""
     if data[:3] == b"\xff\xd8\xff":
@@ -191,30 +185,6 @@ def whitelist_ip(errmsg):
         return str(ipaddress.ip_address(match.group(1).rstrip(".:")))
     except ValueError:
         return ""
-
-
-def as_int(value):
-    """An int from a JSON number or numeric string; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
-
-
-def retry_after(header):
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None when absent or unreadable."""
-    if not header:
-        return None
-    if header.strip().isdigit():
-        return float(header.strip())
-    try:
-        when = email.utils.parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def mask_tokens(value):
@@ -437,12 +407,14 @@ class WechatClient:
             message=message,
         )
 
-    def find(self, token, title, published_after: float, pages=3) -> Publication | None:
-        """The article of this title published at or after `published_after` (unix time), or None.
+    def find(self, token, title, published_after: float, pages=3, *, source_url="", exclude=()) -> Publication | None:
+        """The article of this title (and, when given, this 阅读原文 link) published at or after
+        `published_after` (unix time), or None; article ids in `exclude` (already another row's) are passed over.
 
         For a submit whose reply was lost: walks batchget newest first, `pages` pages of 20 at most, and
         stops at the first article older than the window. An article still publishing is not listed
-        yet, so None now may become a publication later.
+        yet, so None now may become a publication later. A title alone is not enough where a column
+        publishes 「工会动态」 every week: the link says which page the article was made of.
         """
         wanted = title.strip()
         since = published_after - FIND_CLOCK_SKEW
@@ -466,8 +438,12 @@ class WechatClient:
                     continue
                 if updated < since:
                     return None  # newest first: everything further down is older still
+                if str(item.get("article_id") or "") in exclude:
+                    continue
                 for news in content.get("news_item") or []:
-                    if isinstance(news, dict) and str(news.get("title") or "").strip() == wanted:
+                    if not isinstance(news, dict) or str(news.get("title") or "").strip() != wanted:
+                        continue
+                    if not source_url or str(news.get("content_source_url") or "") == source_url:
                         return listed(item, news)
             total = as_int(reply.get("total_count"))
             if len(items) < FIND_PAGE_SIZE or (total is not None and offset + len(items) >= total):

@@ -82,10 +82,25 @@ def test_a_stopped_distribution_is_sent_again_with_the_new_title(final_reviewer,
     assert (old.active, new.active, new.title, new.status) == (False, True, "职工书屋开放", Status.QUEUED)
 
 
-def test_an_unpublished_page_cannot_be_sent(final_reviewer, official_account):
+def test_an_unpublished_page_cannot_be_sent(administrator, official_account):
     article = ArticlePageFactory(live=False)
-    response = send_page(final_reviewer, article, account=official_account.pk)
+    response = send_page(administrator, article, account=official_account.pk)
     assert "已发布且公开可读" in response.text and not Distribution.objects.exists()
+
+
+def test_a_page_nobody_may_read_is_not_shown_to_staff_who_cannot_edit_it(final_reviewer, official_account):
+    article = ArticlePageFactory(live=False, title="还在写的稿子")
+    response = final_reviewer.get(f"/admin/distribution/send-page/{article.pk}/")
+    assert response.status_code == 404 and "还在写的稿子" not in response.text
+
+
+def test_video_staff_send_clips_but_not_articles_under_the_unions_name(make_staff, official_account):
+    video_staff = Client()
+    video_staff.force_login(make_staff("shipin", roles=["视频"]))
+    article = ArticlePageFactory()
+    assert '<form method="post" novalidate>' not in video_staff.get(f"/admin/distribution/send-page/{article.pk}/").text
+    send_page(video_staff, article, account=official_account.pk)
+    assert not Distribution.objects.exists()
 
 
 def test_an_editor_sees_where_a_page_went_but_cannot_send_it(make_staff, official_account):
@@ -178,7 +193,14 @@ def test_only_an_administrator_marks_a_configuration_task_done(final_reviewer, o
     assert official_account.config_problem == "IP 不在白名单"
 
 
-def test_new_credentials_drop_the_old_token_and_the_task(administrator, official_account):
+def test_a_wechat_account_has_no_douyin_authorisation_button(administrator, official_account):
+    page = administrator.get(f"/admin/distribution/accounts/edit/{official_account.pk}/").text
+    assert "连接抖音" not in page and "/connect/" not in page
+
+
+def test_new_credentials_drop_the_old_token_and_retry_what_waited_for_them(administrator, official_account):
+    row = distribute(ArticlePageFactory(), official_account)[0]
+    Distribution.objects.filter(pk=row.pk).update(status=Status.NEEDS_CONFIG)
     ChannelAccount.objects.filter(pk=official_account.pk).update(config_problem="IP 不在白名单", access_token="old")
     administrator.post(
         f"/admin/distribution/accounts/edit/{official_account.pk}/",
@@ -188,3 +210,5 @@ def test_new_credentials_drop_the_old_token_and_the_task(administrator, official
     assert (official_account.client_secret, official_account.access_token, official_account.config_problem) == (
         "new-secret", "", "",
     )  # fmt: skip
+    row.refresh_from_db()
+    assert row.status == Status.RETRYING

@@ -31,6 +31,7 @@ from distribution.platforms.base import (
     QuotaExceeded,
     Retryable,
     TokenExpired,
+    seconds_to_beijing_midnight,
 )
 from distribution.platforms.wechat import (
     AUTHOR_LIMIT,
@@ -42,7 +43,6 @@ from distribution.platforms.wechat import (
     Publication,
     Token,
     WechatClient,
-    seconds_to_beijing_midnight,
 )
 from tests.distribution.standin_base import CHINA
 from tests.distribution.wechat_standin import MB
@@ -111,13 +111,13 @@ def article(thumb, **changes):
     return DraftArticle(**{**values, **changes})
 
 
-def submitted(client, token, thumb, title="劳模工匠进企业"):
+def submitted(client, token, thumb, title="劳模工匠进企业", **changes):
     """The publish_id of a fresh draft of this title, submitted."""
-    return client.submit(token, client.add_draft(token, article(thumb, title=title)))
+    return client.submit(token, client.add_draft(token, article(thumb, title=title, **changes)))
 
 
-def published(wechat, client, token, thumb, title):
-    publish_id = submitted(client, token, thumb, title)
+def published(wechat, client, token, thumb, title, **changes):
+    publish_id = submitted(client, token, thumb, title, **changes)
     wechat.state.succeed(publish_id)
     return publish_id
 
@@ -547,6 +547,22 @@ def test_find_returns_the_article_of_this_title_published_after_the_start(wechat
     assert found.state == PUBLISHED and found.article_id == wechat.state.publication(publish_id).article_id
     (request,) = wechat.state.requests_to("freepublish_batchget")
     assert request.body == {"offset": 0, "count": 20, "no_content": 1}
+
+
+def test_find_tells_two_articles_of_one_title_apart_by_their_link(wechat, client, token, thumb):
+    started = time.time()
+    ours = published(wechat, client, token, thumb, "工会动态", content_source_url="https://cms.example/news/2/")
+    published(wechat, client, token, thumb, "工会动态", content_source_url="https://cms.example/news/3/")
+    found = client.find(token, "工会动态", started, source_url="https://cms.example/news/2/")
+    assert found.article_id == wechat.state.publication(ours).article_id
+
+
+def test_find_passes_over_articles_another_row_already_holds(wechat, client, token, thumb):
+    started = time.time()
+    first = published(wechat, client, token, thumb, "工会动态")
+    second = published(wechat, client, token, thumb, "工会动态")
+    taken = {wechat.state.publication(second).article_id}
+    assert client.find(token, "工会动态", started, exclude=taken).article_id == wechat.state.publication(first).article_id
 
 
 def test_find_allows_30_seconds_of_clock_skew(wechat, client, token, thumb):

@@ -304,3 +304,75 @@ def test_a_job_fair_becomes_an_article_with_its_positions_by_employer_and_its_li
     assert content.index("淮扬食品有限公司") < content.index("食品质检员") and "4500–5500 元/月" in content
     assert f'href="{fair.get_full_url()}"' in content and sent["author"] == "淮安市总工会"
     assert wechat.state.stripped == []
+
+
+def test_a_worker_taken_over_while_silent_does_not_submit_a_second_time(wechat_account, wechat, monkeypatch):
+    from distribution import wechat_steps
+
+    row = send(article(), wechat_account)
+    real_submit = wechat_steps.submit
+
+    def another_worker_took_it_first(row, *args):
+        Distribution.objects.filter(pk=row.pk).update(worker="another-machine#1")  # its heartbeat was late
+        return real_submit(row, *args)
+
+    monkeypatch.setattr(wechat_steps, "submit", another_worker_took_it_first)
+    step(row)
+    assert wechat.state.publications == {} and not row.create_started_at
+
+
+def test_a_new_title_after_a_draft_was_made_makes_a_new_draft(wechat_account, wechat):
+    row = send(article(title="旧标题"), wechat_account)
+    wechat.state.verified = False  # the draft is made, the submit refused: 48001
+    step(row)
+    assert row.status == Status.NEEDS_CONFIG
+    Distribution.objects.filter(pk=row.pk).update(title="新标题", status=Status.RETRYING)
+    wechat.state.verified = True
+    row = step(row)
+    (publication,) = wechat.state.publications.values()
+    assert publication.articles[0]["title"] == "新标题" and len(wechat.state.drafts) == 2
+
+
+def test_a_lost_submit_is_not_taken_for_another_pages_article_of_the_same_title(wechat_account, wechat, settings):
+    settings.DISTRIBUTION_RECONCILE_SECONDS = 0
+    ours, theirs = article(title="工会动态"), article(title="工会动态")
+    row = send(ours, wechat_account)
+    wechat.state.fail("freepublish_submit", faults.RESET)  # nothing published
+    step(row)
+    other = published(step(send(theirs, wechat_account)), wechat)
+    assert other.status == Status.PUBLISHED
+    row = step(row)
+    assert row.status == Status.UNKNOWN and row.share_url == ""
+
+
+def test_a_rejected_token_whose_renewal_fails_at_the_submit_is_retried_not_unknown(wechat_account, wechat):
+    row = send(article(), wechat_account)
+    step(row)  # drafted and submitted: a token is stored
+    row = send(article(title="第二篇"), wechat_account)
+    wechat.state.expire_token()
+    wechat.state.fail("stable_token", faults.HTTP_ERROR)
+    row = step(row)
+    assert row.status == Status.RETRYING and not row.create_started_at
+    assert step(row).status == Status.UNDER_REVIEW and len(wechat.state.publications) == 2
+
+
+def test_the_token_is_not_fetched_again_on_every_call_in_its_last_minutes(wechat_account, wechat):
+    step(send(article(title="第一篇"), wechat_account))
+    wechat.state.advance(7200 - 240)  # four minutes left: the stored token is still good
+    for title in ("第二篇", "第三篇"):
+        step(send(article(title=title), wechat_account))
+    assert len(wechat.state.requests_to("stable_token")) == 1
+
+
+def test_a_job_fair_with_a_long_organiser_goes_out_with_a_digest_of_its_own(wechat_account, wechat):
+    from tests.jobfairs.factories import JobFairPageFactory
+
+    fair = JobFairPageFactory(
+        organiser="淮安市总工会、淮安市人力资源和社会保障局、共青团淮安市委员会",
+        intro="百家企业、千个岗位。" * 30,
+        cover_image=wagtail_image(picture("JPEG", (900, 383)), "fair.jpg"),
+    )
+    row = step(send(fair, wechat_account))
+    (sent,) = next(iter(wechat.state.drafts.values())).articles
+    assert row.status == Status.UNDER_REVIEW and len(sent["author"]) == 16 and sent["author"].endswith("…")
+    assert "1 家单位 1 个岗位" in sent["digest"] and len(sent["digest"]) <= 128

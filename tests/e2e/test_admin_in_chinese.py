@@ -35,8 +35,10 @@ PASSWORD = "pass-for-tests"
 # Read as they are in a Chinese newsroom: file formats the video pages name, units, the ICP licence, the
 # schemes a web address starts with, and words with no Chinese in use (URL, ID, SEO, IP 地址, Cookie).
 FORMATS = {"HLS", "MP4", "MOV", "MKV", "WebM", "TS", "FLV", "AVI", "WebVTT", "RSS", "Atom", "CSV", "Excel", "XLSX"}
+FORMATS |= {"JPEG", "PNG", "GIF", "WebP"}
 ALLOWED = FORMATS | {"KB", "MB", "GB", "ICP", "http", "https", "URL", "ID", "SEO", "IP", "Cookie"}
 ALLOWED |= {"Client", "Key", "Secret", "open_id", "Douyin"}  # the Douyin Open Platform's own names for an app's credentials
+ALLOWED |= {"AppID", "AppSecret", "access_token", "export"}  # WeChat's own names: the AppID, and a 视频号 feed id's prefix
 WEIBO_POST = "https://weibo.com/1234567890/Ab3dEf"
 ENGLISH = re.compile(r"[A-Za-z][A-Za-z0-9'’]*[A-Za-z0-9]")
 VISIBLE_TEXT = """() => {

@@ -77,6 +77,48 @@ def test_signed_urls_expire(client, ready_video):
         assert client.get(mp4_url).status_code == 404
 
 
+def test_a_long_videos_urls_outlive_it_by_the_margin(client, ready_video, settings):
+    settings.VIDEO_SIGNED_URL_SECONDS, settings.VIDEO_SIGNED_URL_MARGIN_SECONDS = 6 * 3600, 2 * 3600
+    ready_video.is_public, ready_video.duration = True, 9 * 3600.0  # a whole day's job fair
+    ready_video.save()
+    mp4_url = client.get(f"/videos/{ready_video.pk}/mp4/360p.mp4").url
+    with time_machine.travel(timezone.now() + timedelta(hours=10, minutes=50)):
+        assert client.get(mp4_url).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(hours=11, minutes=10)):
+        assert client.get(mp4_url).status_code == 404
+
+
+def test_presigned_s3_urls_last_as_long_as_the_video_needs(ready_video, settings):
+    from urllib.parse import parse_qs, urlsplit
+
+    from media_center import playback
+
+    settings.VIDEO_SIGNED_URL_SECONDS, settings.VIDEO_SIGNED_URL_MARGIN_SECONDS = 6 * 3600, 2 * 3600
+    ready_video.duration = 9 * 3600.0
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "videos": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "videos", "endpoint_url": "http://127.0.0.1:9", "access_key": "k",
+                        "secret_key": "s", "signature_version": "s3v4", "querystring_expire": 6 * 3600},
+        },
+    }  # fmt: skip
+    url = playback.file_url(ready_video, f"{ready_video.prefix}/thumbs/poster.jpg")
+    assert parse_qs(urlsplit(url).query)["X-Amz-Expires"] == [str(11 * 3600)]
+
+
+def test_behind_nginx_a_signed_file_is_handed_to_nginx_once_its_signature_is_checked(client, ready_video, settings):
+    settings.VIDEO_ACCEL_REDIRECT_PREFIX = "/_video-files/"
+    ready_video.is_public = True
+    ready_video.save()
+    mp4_url = client.get(f"/videos/{ready_video.pk}/mp4/360p.mp4").url
+    response = client.get(mp4_url)
+    assert response["X-Accel-Redirect"] == f"/_video-files/{ready_video.prefix}/mp4/360p.mp4"
+    assert response.content == b"" and response["Content-Type"] == "video/mp4"
+    forged = client.get(mp4_url.replace("token=", "token=x"))
+    assert forged.status_code == 404 and "X-Accel-Redirect" not in forged
+
+
 def test_mp4_answers_range_requests(client, ready_video):
     ready_video.is_public = True
     ready_video.save()
