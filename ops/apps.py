@@ -1,3 +1,4 @@
+import logging
 import os
 
 from django.apps import AppConfig
@@ -13,7 +14,10 @@ class OpsConfig(AppConfig):
     def ready(self):
         folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
         if folder:  # prometheus-client writes each process's counters there from its first count on
-            os.makedirs(folder, exist_ok=True)
+            try:
+                os.makedirs(folder, exist_ok=True)
+            except OSError as error:  # a worker or scheduler given the web's variable counts nothing: no matter
+                logging.getLogger(__name__).warning("PROMETHEUS_MULTIPROC_DIR %s cannot be made: %s", folder, error)
 
         from core import metrics as registered
 
