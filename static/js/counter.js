@@ -6,4 +6,4 @@
   if (!url) return;
   if (navigator.sendBeacon) navigator.sendBeacon(url);
   else new Image().src = url;
-})(document.currentScript);
+})(document.currentScript || document.querySelector("script[data-hit]"));
