@@ -45,7 +45,10 @@ def storage_origin(storage):
     if storage not in _origins:
         try:
             parts = urlsplit(storage.url("csp-origin-probe"))
-        except Exception:  # noqa: BLE001 - a storage without URLs (the private videos folder), or one that cannot sign
+        except (ValueError, NotImplementedError):  # a storage without URLs: the private videos folder
+            parts = None
+        except Exception:  # a storage that cannot sign (settings wrong): its files will not load either
+            log.warning("Content-Security-Policy: no URL from the storage %r", storage, exc_info=True)
             parts = None
         _origins[storage] = f"{parts.scheme}://{parts.netloc}" if parts and parts.scheme and parts.netloc else None
     return _origins[storage]
