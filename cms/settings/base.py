@@ -334,7 +334,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # The admin (Wagtail 8 writes inline scripts, style attributes and event handlers): 'unsafe-inline' for
 # scripts and styles, still nothing from another origin. blob: for the previews of files chosen for upload.
-CONTENT_SECURITY_POLICY_ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+CONTENT_SECURITY_POLICY_ADMIN_PREFIXES = ("/admin/",)  # Wagtail's; Django's own admin is routed nowhere
 CONTENT_SECURITY_POLICY_ADMIN = {
     "DIRECTIVES": {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],
