@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "ops.middleware.RequestMetricsMiddleware",  # next: counts and times every answer, page-cache hits included
     "core.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.csp.PolicyByPathMiddleware",  # Content-Security-Policy: outside the page cache, so cached pages get it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -330,6 +331,44 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES")
 METRICS_TRANSCODE_WINDOW_SECONDS = int(os.environ.get("METRICS_TRANSCODE_WINDOW_SECONDS", 3600))
 # ─────────────────────────────────────────────────────────────────────────────────────────────── (ops)
+
+# Content-Security-Policy (django-csp) ------------------------------------------------------------------------
+# Enforced everywhere (development, tests, production): the browser tests run with it and fail on a violation.
+# core/csp.py picks the policy by path and adds the storages' origins (with S3: the bucket's host, from the
+# URLs the storages sign) to img-src, media-src and connect-src. Why two policies: core/csp.py and README.
+#
+# The public site: no inline script, style or event handler anywhere (all of it lives in static/), so no
+# 'unsafe-inline', no nonce (whole pages are cached for every reader) and no hash. blob: is for hls.js:
+# the video plays from a MediaSource object URL (media-src) and transmuxes in a worker it starts from a
+# blob URL (worker-src) -- only a script already allowed can make either.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+# The admin (Wagtail 8 writes inline scripts, style attributes and event handlers): 'unsafe-inline' for
+# scripts and styles, still nothing from another origin. blob: for the previews of files chosen for upload.
+CONTENT_SECURITY_POLICY_ADMIN_PREFIXES = ("/admin/",)  # Wagtail's; Django's own admin is routed nowhere
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+    },
+}
+# ---------------------------------------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "工会融媒体中心"
 # The admin calls nothing outside the site: no gravatar (blocked in mainland China; Wagtail's own avatar

@@ -44,6 +44,42 @@ def browser():
         browser.close()
 
 
+CSP_WORDING = "Content Security Policy"  # Chromium: "… violates the following Content Security Policy directive …"
+
+
+class CspViolations(list):
+    """What the browser said about the Content-Security-Policy while a test ran: (page address, message).
+
+    Both policies are checked: the public site's strict one, and the admin's relaxed one (which must still
+    let the admin load all it needs, the storages' files and uploads included).
+    """
+
+    def note(self, address, text):
+        if CSP_WORDING in text:
+            self.append((address, text))
+
+    def watch(self, context):
+        context.on("console", lambda message: self.note(message.page.url if message.page else "", message.text))
+        context.on("weberror", lambda error: self.note(error.page.url if error.page else "", str(error.error)))
+        return context
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(browser, monkeypatch):
+    """Every browser context a test opens (through `new_page` or `browser.new_context`) is watched, and a CSP
+    violation on any page fails the test at teardown. A test that provokes one on purpose clears the list.
+
+    The policy refuses eval, which Playwright's `wait_for_function` uses: give it a function ("() => …"),
+    evaluated once, never a bare expression, which it evaluates again on every poll and the page refuses.
+    """
+    seen = CspViolations()
+    new_context = browser.new_context
+    monkeypatch.setattr(browser, "new_context", lambda *args, **kwargs: seen.watch(new_context(*args, **kwargs)))
+    yield seen
+    if seen:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(f"{address}: {text}" for address, text in seen))
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     contexts = []

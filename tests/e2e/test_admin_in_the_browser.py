@@ -68,8 +68,8 @@ def test_video_staff_see_posters_and_preview_a_private_video_without_counting_a_
     beacons = []
     page.on("request", lambda request: beacons.append(request.url) if "/stats/hit/" in request.url else None)
     page.goto(f"{live_server.url}/admin/videos/edit/{private_video.pk}/")
-    page.wait_for_function("document.querySelector('figure.player').dataset.engine === 'hls.js'")
+    page.wait_for_function("() => document.querySelector('figure.player').dataset.engine === 'hls.js'")
     page.evaluate("() => { const video = document.querySelector('figure.player video'); video.muted = true; video.play(); }")
-    page.wait_for_function("document.querySelector('figure.player video').currentTime > 1", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('figure.player video').currentTime > 1", timeout=30_000)
     screenshot(page, "admin-video-preview")
     assert beacons == [], "staff previewing a video are not counted as a play"

@@ -33,21 +33,21 @@ def test_marking_a_span_with_the_player_makes_a_clip_that_plays(new_page, live_s
     page.goto(live_server.url + reverse("media_center_videos:clip", args=(recording.pk,)))
     player = page.locator(".player video")
     page.get_by_role("button", name="播放 / 暂停").click()
-    page.wait_for_function("document.querySelector('.player video').currentTime > 1.2", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('.player video').currentTime > 1.2", timeout=30_000)
     page.get_by_role("button", name="播放 / 暂停").click()
-    page.wait_for_function("document.querySelector('.player video').paused")
+    page.wait_for_function("() => document.querySelector('.player video').paused")
     page.get_by_role("button", name="设为起点").click()
     start = player.evaluate("video => video.currentTime")
     for _ in range(3):
         page.get_by_role("button", name="+1 秒").click()
     page.get_by_role("button", name="+1 帧").click()
-    page.wait_for_function(f"document.querySelector('.player video').currentTime > {start + 3}")
+    page.wait_for_function(f"() => document.querySelector('.player video').currentTime > {start + 3}")
     page.get_by_role("button", name="设为终点").click()
     page.locator("input[name='clips-0-title']").fill("新能源企业招聘焊工 月薪6000-8000元")
 
     assert page.locator("[data-length]").first.inner_text().startswith("0:03.04")
     page.wait_for_function(  # the band preview follows the title typed
-        "(image => image.src.includes('title=%E6') && image.complete && image.naturalWidth === 270)"
+        "() => (image => image.src.includes('title=%E6') && image.complete && image.naturalWidth === 270)"
         "(document.querySelector('[data-preview-image]'))"
     )
     screenshot(page, "clip-editor")
@@ -61,6 +61,6 @@ def test_marking_a_span_with_the_player_makes_a_clip_that_plays(new_page, live_s
     assert "可播放" in page.locator("#video-status-heading + p").inner_text()
     preview = page.locator(".player video")
     preview.evaluate("video => { video.muted = true; return video.play(); }")
-    page.wait_for_function("document.querySelector('.player video').currentTime > 0.5", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('.player video').currentTime > 0.5", timeout=30_000)
     assert preview.evaluate("video => video.videoHeight") > preview.evaluate("video => video.videoWidth")
     screenshot(page, "clip-ready")

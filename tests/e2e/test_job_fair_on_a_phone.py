@@ -62,21 +62,21 @@ def test_the_countdown_turns_into_the_live_rooms_at_the_start(new_page, live_ser
 def test_tapping_a_position_seeks_the_replay_to_where_it_is_presented(new_page, live_server, replayed_fair, screenshot):
     page = new_page(PHONE)
     page.goto(live_server.url + replayed_fair.url)
-    page.wait_for_function("document.querySelector('figure.player').dataset.engine")
+    page.wait_for_function("() => document.querySelector('figure.player').dataset.engine")
     assert page.locator(".chapters li").all_inner_texts() == [
         "00:01 淮安精工机械有限公司 数控车床操作工",
         "00:05 苏北快运物流有限公司 叉车司机",
     ]
     page.evaluate("document.querySelector('video').muted = true")
     page.locator(".position-item", has_text="叉车司机").get_by_role("button", name="看讲解").click()
-    page.wait_for_function("document.querySelector('video').currentTime >= 5", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('video').currentTime >= 5", timeout=30_000)
     page.wait_for_selector(".chapters li.current:has-text('叉车司机')", timeout=30_000)
     assert page.locator(".position-item", has_text="仓库分拣员").get_by_role("button", name="看讲解").count() == 0
     assert fits_the_screen(page)
     screenshot(page, "fair-replay-phone")
 
     page.get_by_role("link", name="00:01 淮安精工机械有限公司 数控车床操作工").click()
-    page.wait_for_function("Math.abs(document.querySelector('video').currentTime - 1) < 1")
+    page.wait_for_function("() => Math.abs(document.querySelector('video').currentTime - 1) < 1")
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
@@ -110,9 +110,12 @@ def test_a_position_opens_its_own_page(new_page, live_server, replayed_fair):
 
 def test_the_printable_list_prints_on_a4_with_every_position_and_the_qr_code(new_page, live_server, replayed_fair, screenshot):
     page = new_page(PHONE)
+    page.add_init_script("window.print = () => { window.printed = true; };")  # the dialog, as the button calls it
     page.goto(live_server.url + replayed_fair.url)
     page.get_by_role("link", name="打印岗位清单").click()
     page.wait_for_url("**/print/")
+    page.get_by_role("button", name="打印").click()
+    page.wait_for_function("() => window.printed === true")
     page.emulate_media(media="print")
     assert page.locator("tbody tr").count() == 3
     assert page.locator(".fair-qr svg").is_visible()

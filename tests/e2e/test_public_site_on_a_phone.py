@@ -133,11 +133,11 @@ def play(page):
 def test_player_plays_hls_with_storyboard_and_chapters(new_page, live_server, public_video, screenshot):
     page = new_page(PHONE)
     page.goto(f"{live_server.url}/videos/{public_video.pk}/")
-    page.wait_for_function("document.querySelector('figure.player').dataset.engine")
+    page.wait_for_function("() => document.querySelector('figure.player').dataset.engine")
     assert page.locator("figure.player").get_attribute("data-engine") == "hls.js"
     play(page)
-    page.wait_for_function("document.querySelector('video').currentTime > 1.5", timeout=30_000)
-    page.wait_for_function("Number(document.querySelector('figure.player').dataset.storyboardCues) > 0")
+    page.wait_for_function("() => document.querySelector('video').currentTime > 1.5", timeout=30_000)
+    page.wait_for_function("() => Number(document.querySelector('figure.player').dataset.storyboardCues) > 0")
 
     bar = page.locator(".scrubber").bounding_box()
     page.mouse.move(bar["x"] + bar["width"] * 0.75, bar["y"] + bar["height"] / 2)
@@ -148,7 +148,7 @@ def test_player_plays_hls_with_storyboard_and_chapters(new_page, live_server, pu
     screenshot(page, "site-video-phone")
 
     page.get_by_role("link", name="企业介绍").click()
-    page.wait_for_function("document.querySelector('video').currentTime >= 4")
+    page.wait_for_function("() => document.querySelector('video').currentTime >= 4")
     page.wait_for_selector(".chapters li.current:has-text('企业介绍')")
     assert fits_the_screen(page)
 
@@ -158,8 +158,8 @@ def test_player_falls_back_to_mp4_when_hls_cannot_load(new_page, live_server, pu
     page.route("**/playlist/**", lambda route: route.abort("connectionrefused"))
     page.goto(f"{live_server.url}/videos/{public_video.pk}/")
     play(page)
-    page.wait_for_function("document.querySelector('figure.player').dataset.engine === 'mp4'", timeout=30_000)
-    page.wait_for_function("document.querySelector('video').currentTime > 1", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('figure.player').dataset.engine === 'mp4'", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('video').currentTime > 1", timeout=30_000)
 
 
 def test_a_missing_page_keeps_the_sites_header_search_and_way_home(new_page, live_server, settings, articles, screenshot):
@@ -286,7 +286,7 @@ def test_on_an_iphone_the_video_keeps_its_own_controls_alone(browser, live_serve
     context = browser.new_context(viewport=PHONE, user_agent=IPHONE_SAFARI)
     page = context.new_page()
     page.goto(f"{live_server.url}/videos/{listed_video.pk}/")
-    page.wait_for_function("document.querySelector('figure.player').dataset.engine")
+    page.wait_for_function("() => document.querySelector('figure.player').dataset.engine")
     assert page.locator(".scrubber").count() == 0
     assert native_timelines(page) == ["block"]
     assert page.locator("video").get_attribute("controls") is not None

@@ -36,11 +36,11 @@ def test_marking_a_position_on_the_replay_with_the_players_buttons(new_page, liv
     row = page.locator("[data-moment-row]", has_text="叉车司机")
     for _ in range(2):
         page.get_by_role("button", name="+1 秒").click()
-    page.wait_for_function("document.querySelector('.player video').currentTime >= 2")
+    page.wait_for_function("() => document.querySelector('.player video').currentTime >= 2")
     row.get_by_role("button", name="设为起点").click()
     for _ in range(4):
         page.get_by_role("button", name="+1 秒").click()
-    page.wait_for_function("document.querySelector('.player video').currentTime >= 6")
+    page.wait_for_function("() => document.querySelector('.player video').currentTime >= 6")
     row.get_by_role("button", name="设为终点").click()
     assert row.locator("[data-start-clock]").inner_text() == "0:02"
     assert row.locator("[data-end-clock]").inner_text() == "0:06"
