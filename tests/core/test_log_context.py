@@ -8,6 +8,7 @@ import logging
 import re
 import threading
 from logging.config import DictConfigurator
+from types import MappingProxyType
 
 import pytest
 from django.http import HttpResponse
@@ -73,6 +74,15 @@ def formatter_of(log_format):
     formatter = DictConfigurator(config).configure_formatter(dict(config["formatters"][log_format]))
     assert type(formatter) is {"json": ZonedJsonFormatter, "text": ZonedFormatter}[log_format]
     return formatter
+
+
+@pytest.fixture(autouse=True)
+def nothing_bound_yet():
+    """Each test starts with no ids bound: a test client's response that is never closed (a stream not read)
+    leaves its request's id bound in this thread, as no WSGI server would."""
+    token = log_context._ids.set(MappingProxyType({}))
+    yield
+    log_context._ids.reset(token)
 
 
 @pytest.fixture
