@@ -9,6 +9,7 @@ import os
 
 # gunicorn's own lines (starting, workers booted or timed out) written like the site's: JSON lines in production.
 from cms.gunicorn_logging import logconfig_dict  # noqa: F401 - gunicorn reads it
+from ops.gunicorn_hooks import child_exit, on_starting  # noqa: F401 - gunicorn reads them by name (metrics)
 
 wsgi_app = "cms.wsgi:application"
 
@@ -34,7 +35,6 @@ secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 control_socket_disable = True
 
 # Errors to stderr, hence the journal. No access log here: nginx keeps one; the application's own request
-# logging is Django's LOGGING (cms/settings), not gunicorn's. Server hooks, such as the metrics' child_exit,
-# are added below this line.
+# logging is Django's LOGGING (cms/settings), not gunicorn's. The metrics' server hooks are imported above.
 accesslog = None
 errorlog = "-"
