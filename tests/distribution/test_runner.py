@@ -10,18 +10,10 @@ from distribution import douyin_steps, runner
 from distribution.models import Distribution
 from distribution.publishing import distribute
 from tests.distribution import douyin_standin as standin
+from tests.distribution.stepping import step
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_held")]
 Status = Distribution.Status
-
-
-def step(row, times=1):
-    """Run the row as the worker would, each time its next try comes (the clock is not waited for)."""
-    for _ in range(times):
-        Distribution.objects.filter(pk=row.pk).update(next_try_at=timezone.now())
-        runner.run(row.pk)
-    row.refresh_from_db()
-    return row
 
 
 def items_of(douyin):

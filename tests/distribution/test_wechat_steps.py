@@ -13,24 +13,15 @@ from django.utils import timezone
 from PIL import Image as PillowImage
 from wagtail.images.models import Image
 
-from distribution import runner
 from distribution.models import Distribution
 from distribution.publishing import distribute
 from tests.distribution import standin_base as faults
 from tests.distribution import wechat_standin as standin
+from tests.distribution.stepping import step
 from tests.factories import ArticlePageFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_held")]
 Status = Distribution.Status
-
-
-def step(row, times=1):
-    """Run the row as the worker would, each time its next try comes (the clock is not waited for)."""
-    for _ in range(times):
-        Distribution.objects.filter(pk=row.pk).update(next_try_at=timezone.now())
-        runner.run(row.pk)
-    row.refresh_from_db()
-    return row
 
 
 def picture(kind, size=(64, 48), noise=False):
