@@ -22,5 +22,5 @@ class CoreConfig(AppConfig):
         post_migrate.connect(sync_after_last_app)
         user_logged_in.connect(forget_own_failures, dispatch_uid="core.login_throttle")
         scheduler.register("cull_file_caches", cull_file_caches)
-        scheduler.register("purge_login_records", purge_login_records)
+        scheduler.register("purge_login_records", purge_login_records, purge=True)
         health.register_core_checks()  # database, caches, media storage, scheduler, work disk: /healthz

@@ -1,4 +1,4 @@
-"""Progress bars for management commands whose work reports a share done (0–1), such as a video's jobs."""
+"""Progress bars for management commands: work that reports a share done (0–1), such as a video's jobs, or bytes (backups)."""
 
 from contextlib import contextmanager
 
@@ -14,5 +14,19 @@ def share_bar(stream, label):
             bar.set_description_str(label[:20], refresh=False)
             bar.n = share * 100
             bar.refresh()
+
+        yield show
+
+
+@contextmanager
+def bytes_bar(stream, label):
+    """Yields `show(done, total, current)`: bytes dealt with of all bytes, and the name of what is being read."""
+    with tqdm(total=0, unit="B", unit_scale=True, unit_divisor=1024, desc=label, file=stream, mininterval=0.5) as bar:
+
+        def show(done, total, current):
+            bar.total = total
+            bar.n = min(done, total) if total else done
+            bar.set_postfix_str(current[-40:], refresh=False)
+            bar.update(0)  # redrawn at most every mininterval: a backup reports every 8 MB and every file
 
         yield show

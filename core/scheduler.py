@@ -26,14 +26,15 @@ HEARTBEATS_KEPT = timedelta(days=7)  # a machine whose scheduler stopped that lo
 class Job:
     name: str
     run: object  # a callable; a text it returns is printed by the scheduler, anything else is not
+    purge: bool = False  # deletes what is past its retention: also run at once after a restore
 
 
 jobs = {}
 
 
-def register(name, run):
+def register(name, run, purge=False):
     """Have the scheduler call `run()` on every pass. Registering a name again replaces its job."""
-    jobs[name] = Job(name, run)
+    jobs[name] = Job(name, run, purge)
 
 
 def process_identity():
@@ -41,10 +42,10 @@ def process_identity():
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def run_jobs():
-    """One pass over every registered job, in the order they were registered: their reports."""
+def run_jobs(purges_only=False):
+    """One pass over every registered job (or only the purges), in the order they were registered: their reports."""
     reports = []
-    for job in list(jobs.values()):
+    for job in [job for job in jobs.values() if job.purge or not purges_only]:
         with log_context.bind(scheduled_job=job.name):
             try:
                 report = job.run()

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy
 
 
 class OpsConfig(AppConfig):
-    """/healthz, /metrics and `manage.py healthcheck`: reads what the apps registered in core, and nothing imports it."""
+    """/healthz, /metrics, `healthcheck`, and backups: reads what the apps registered in core, and nothing imports it."""
 
     name = "ops"
+    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = gettext_lazy("运行监控")
 
     def ready(self):
@@ -19,8 +20,12 @@ class OpsConfig(AppConfig):
             except OSError as error:  # a worker or scheduler given the web's variable counts nothing: no matter
                 logging.getLogger(__name__).warning("PROMETHEUS_MULTIPROC_DIR %s cannot be made: %s", folder, error)
 
+        from core import health, scheduler
         from core import metrics as registered
 
         from . import checks, metrics  # noqa: F401 - checks register themselves
+        from .backup_runs import backups_check, backups_due
 
         registered.add_sink(metrics.count_event)
+        scheduler.register("backups_due", backups_due)
+        health.register("backups", backups_check, critical=False, label=gettext_lazy("备份"))

@@ -15,5 +15,5 @@ class SignupsConfig(AppConfig):
         from .roles import grant_signup_permissions
 
         grant_signup_permissions()
-        scheduler.register("purge_signups", purge_job)
+        scheduler.register("purge_signups", purge_job, purge=True)
         demo.register("signups", load_signups, order=50)  # after the job fairs (40): the entries go to their positions

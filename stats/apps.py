@@ -14,4 +14,4 @@ class StatsConfig(AppConfig):
         from .counting import purge_seen_readers
 
         grant([FINAL_REVIEW, ADMINISTRATOR], "stats.view_dailycount")
-        scheduler.register("purge_seen_readers", purge_seen_readers)
+        scheduler.register("purge_seen_readers", purge_seen_readers, purge=True)

@@ -282,6 +282,24 @@ PAGE_CACHE_VERSION_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_CHEC
 # Counting and rate limits go by address (core/ratelimit.py). STATS_CLIENT_ADDRESS_HEADER is its former name.
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER") or os.environ.get("STATS_CLIENT_ADDRESS_HEADER") or None
 
+# Backups (ops/backups.py): to a folder or s3://bucket/prefix; unset, `manage.py backup` needs --location and
+# the scheduler makes none. Scheduled ones start after BACKUP_HOUR (Shanghai) on a worker; of them the newest
+# of each of the last BACKUP_KEEP_DAILY days and BACKUP_KEEP_WEEKLY ISO weeks are kept. An S3 location has its
+# own credentials (BACKUP_S3_*), by default the site's: better another account, in another place.
+BACKUP_LOCATION = os.environ.get("BACKUP_LOCATION", "")
+BACKUP_S3 = {
+    "endpoint_url": os.environ.get("BACKUP_S3_ENDPOINT_URL") or os.environ.get("S3_ENDPOINT_URL") or None,
+    "region_name": os.environ.get("BACKUP_S3_REGION") or os.environ.get("S3_REGION", "us-east-1"),
+    "access_key": os.environ.get("BACKUP_S3_ACCESS_KEY_ID") or os.environ.get("S3_ACCESS_KEY_ID"),
+    "secret_key": os.environ.get("BACKUP_S3_SECRET_ACCESS_KEY") or os.environ.get("S3_SECRET_ACCESS_KEY"),
+    "addressing_style": os.environ.get("BACKUP_S3_ADDRESSING_STYLE") or os.environ.get("S3_ADDRESSING_STYLE", "path"),
+}
+BACKUP_HOUR = int(os.environ.get("BACKUP_HOUR", 3))
+BACKUP_KEEP_DAILY = int(os.environ.get("BACKUP_KEEP_DAILY", 7))
+BACKUP_KEEP_WEEKLY = int(os.environ.get("BACKUP_KEEP_WEEKLY", 4))
+BACKUP_STALE_SECONDS = int(os.environ.get("BACKUP_STALE_SECONDS", 300))  # a backup's worker silent this long died
+BACKUP_MAX_AGE_HOURS = int(os.environ.get("BACKUP_MAX_AGE_HOURS", 36))  # /healthz warns when the newest is older
+
 # Keys for the secrets kept in the database (core/encryption.py), newest first. Development makes its own
 # in var/; production gives them here, and channel accounts cannot be saved without them.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")

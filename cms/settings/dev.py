@@ -45,6 +45,7 @@ SERVE_MEDIA = True
 # Mail (workflow notifications, password resets) is written to var/mail/, one file per sending: no mail server needed.
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+BACKUP_LOCATION = os.environ.get("BACKUP_LOCATION") or str(VAR_DIR / "backups")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,49 @@
+"""The database as one file: PostgreSQL's pg_dump custom format, or SQLite's online backup API
+(a consistent copy while the site writes). Connection settings come in as a dict of libpq variables;
+the password travels in the environment, never on a command line another user could read."""
+
+import os
+import sqlite3
+import subprocess
+
+from .archive import BackupError
+
+
+def dump_sqlite(database_path, out):
+    source = sqlite3.connect(f"file:{database_path}?mode=ro", uri=True)
+    target = sqlite3.connect(out)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    return "sqlite"
+
+
+def restore_sqlite(dump, database_path):
+    """Replace the database's whole content with the dump's, in place (open connections see the new one)."""
+    source = sqlite3.connect(dump)
+    target = sqlite3.connect(database_path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
+def dump_postgresql(connection, out):
+    run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={out}"], connection)
+    return "postgresql"
+
+
+def restore_postgresql(dump, connection):
+    """Load the dump into the (empty) database, in one transaction: a failure leaves it as it was."""
+    run(["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
+         f"--dbname={connection['PGDATABASE']}", str(dump)], connection)  # fmt: skip
+
+
+def run(command, connection):
+    environment = {**os.environ, **{key: str(value) for key, value in connection.items() if value}}
+    result = subprocess.run(command, env=environment, capture_output=True, text=True)
+    if result.returncode:
+        raise BackupError(f"{command[0]} failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
