@@ -278,3 +278,12 @@ def probed_clip(approved_clip, clip_file, tmp_path):
     )
     approved_clip.refresh_from_db()
     return approved_clip
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory):
+    """A real S3 server (SeaweedFS) for the session: its endpoint URL."""
+    from tests.seaweedfs import seaweedfs
+
+    with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as endpoint:
+        yield endpoint

@@ -6,14 +6,6 @@ def private_video_root(isolated_video_storage):
     """Every video test gets its own video storage and work folder."""
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint(tmp_path_factory):
-    from tests.seaweedfs import seaweedfs
-
-    with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as endpoint:
-        yield endpoint
-
-
 @pytest.fixture
 def s3_video_storage(s3_endpoint, settings, request):
     """Point the `videos` storage at a fresh bucket on the SeaweedFS server."""
