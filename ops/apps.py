@@ -22,10 +22,12 @@ class OpsConfig(AppConfig):
 
         from core import health, scheduler
         from core import metrics as registered
+        from core.roles import ADMINISTRATOR, grant
 
         from . import checks, metrics  # noqa: F401 - checks register themselves
         from .backup_runs import backups_check, backups_due
 
         registered.add_sink(metrics.count_event)
         scheduler.register("backups_due", backups_due)
+        grant([ADMINISTRATOR], "ops.add_backuprun", "ops.view_backuprun")  # a backup holds every phone number
         health.register("backups", backups_check, critical=False, label=gettext_lazy("备份"))

@@ -49,6 +49,10 @@ class BackupRun(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
+    @property
+    def percent(self):
+        return round(self.share_done * 100)
+
     @classmethod
     def stalled(cls):
         """Running, but its worker has been silent too long: it died, and the scheduler puts the backup back."""

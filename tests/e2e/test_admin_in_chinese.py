@@ -239,6 +239,7 @@ def test_administrators_meet_only_chinese(walk, newsroom, role):
         "/admin/groups/",
         f"/admin/groups/edit/{group.pk}/",
         "/admin/settings/columns/sitesettings/",
+        "/admin/backups/",
         "/admin/workflows/list/",
         f"/admin/workflows/edit/{Workflow.objects.get(name=REVIEW_WORKFLOW).pk}/",
         "/admin/workflows/tasks/index/",

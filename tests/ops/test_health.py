@@ -25,12 +25,21 @@ EVERY_CHECK = {
     "video_jobs",
     "task_queues",
     "distributions",
+    "backups",
 }
 
 
 @pytest.fixture
 def roomy_disk(settings):
     settings.HEALTH_MIN_FREE_DISK_GB = 0.001  # whatever machine runs the tests
+
+
+@pytest.fixture
+def backed_up_lately(settings, tmp_path):
+    from ops.models import BackupRun
+
+    settings.BACKUP_LOCATION = str(tmp_path)
+    BackupRun.objects.create(kind="scheduled", status="done", backup_id="today", finished_at=timezone.now())
 
 
 @pytest.fixture
@@ -54,7 +63,7 @@ def healthz(client, **headers):
 
 
 @pytest.mark.django_db(transaction=True)  # the checks run in threads of their own: they see committed rows only
-def test_healthz_answers_200_with_every_check_passing(client, bearer, roomy_disk):
+def test_healthz_answers_200_with_every_check_passing(client, bearer, roomy_disk, backed_up_lately):
     beat()
 
     response, body = healthz(client, **bearer)
@@ -71,7 +80,7 @@ def test_healthz_answers_200_with_every_check_passing(client, bearer, roomy_disk
 
 
 @pytest.mark.django_db(transaction=True)
-def test_healthcheck_prints_a_chinese_line_per_check_and_exits_0(roomy_disk, capsys):
+def test_healthcheck_prints_a_chinese_line_per_check_and_exits_0(roomy_disk, backed_up_lately, capsys):
     beat()
 
     call_command("healthcheck")
