@@ -16,27 +16,6 @@ from tests import seaweedfs
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
 
-# Printed by the site, as JSON: its rows, its files' checksums and every live page's HTML (hashed; S3 URLs
-# as their object's name, since the restored site has buckets of its own and signatures expire). The pages
-# are read first: a rendition they make is in the figures of the source as of the restored site.
-DESCRIBE = r"""
-import hashlib, json, re
-from django.test import Client
-from wagtail.models import Page
-from ops import backups
-client, pages = Client(), {}
-for page in Page.objects.live().public().filter(depth__gt=1).specific():
-    response = client.get(page.url, HTTP_HOST="localhost")
-    html = re.sub(rb'nonce="[^"]*"', b"", response.content)
-    html = re.sub(rb"https?://127\.0\.0\.1:\d+/[^/]+/([^?\"\s]+)\?X-Amz-[^\"\s]*", rb"s3:\1", html)
-    pages[page.url] = [response.status_code, hashlib.sha256(html).hexdigest()]
-files = {}
-for name, store in backups.site_stores().items():
-    if not isinstance(store, str):
-        files[name] = {entry.name: hashlib.sha256(store.open(entry.name).read()).hexdigest() for entry in store.walk()}
-print(json.dumps({"counts": backups.row_counts(), "files": files, "pages": pages}))
-"""
-
 
 def manage(env, *args):
     result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
@@ -50,7 +29,12 @@ def run_ok(env, *args):
 
 
 def describe(env):
-    return json.loads(run_ok(env, "shell", "-c", DESCRIBE).splitlines()[-1])
+    """The site's rows, files and pages (tests/ops/site_fingerprint.py)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.ops.site_fingerprint"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
 
 
 @pytest.fixture(scope="module")
