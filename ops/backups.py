@@ -19,6 +19,7 @@ from django.core.cache import caches
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
 from django.db import connection, connections
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,6 +218,12 @@ def applied_migrations():
     return latest
 
 
+def unknown_migrations(manifest):
+    """The backup's newest migrations this code does not have: restoring onto it would lose their columns."""
+    known = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    return [f"{app}.{name}" for app, name in manifest["migrations"].items() if (app, name) not in known]
+
+
 def prune(location=None):
     """Keep BACKUP_KEEP_DAILY daily and BACKUP_KEEP_WEEKLY weekly scheduled backups; the ids deleted."""
     keep = daily_and_weekly(settings.BACKUP_KEEP_DAILY, settings.BACKUP_KEEP_WEEKLY, local_date)
@@ -248,6 +255,12 @@ def restore(backup_id=None, location=None, force=False, report=None):
         raise BackupError(
             _("备份的数据库是 %(theirs)s，本系统用的是 %(ours)s：不能直接恢复。")
             % {"theirs": manifest["database"]["engine"], "ours": engine()}
+        )
+    unknown = unknown_migrations(manifest)
+    if unknown:
+        raise BackupError(
+            _("备份来自较新版本的程序（本程序没有迁移 %(migrations)s）：请先更新程序再恢复。")
+            % {"migrations": "、".join(unknown[:5])}
         )
     missing = missing_keys(manifest)
     if missing:

@@ -57,13 +57,25 @@ def databases():
 
 @pytest.fixture(scope="module")
 def backed_up(tmp_path_factory, databases):
-    """A local site with content, as it was described, and its backup's location."""
+    """A local site with content, as it was described, and its backup's location. The backup holds one
+    sign-up more, past its time: the restore's purge deletes it."""
     folder = tmp_path_factory.mktemp("backed-up")
     source = filled(site(folder, "source", databases(folder, "source")))
     before = describe(source)
+    run_ok(source, "shell", "-c", EXPIRED_SIGNUP)  # in the backup, gone from the restored site: the purge ran
     location = folder / "backups"
     run_ok(source, "backup", f"--location={location}")
     return source, before, location
+
+
+EXPIRED_SIGNUP = """
+from datetime import timedelta
+from django.utils import timezone
+from signups.models import Signup
+entry = Signup.objects.first()
+entry.pk, entry.withdrawal_hash, entry.delete_after = None, "0" * 32, timezone.now() - timedelta(minutes=1)
+entry.save()
+"""
 
 
 def admin(sql):

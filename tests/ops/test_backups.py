@@ -139,3 +139,13 @@ def test_healthz_warns_when_no_backup_location_is_set(db, settings):
     ok, detail = backup_runs.backups_check()
 
     assert not ok and "BACKUP_LOCATION" in detail
+
+
+def test_a_backup_from_newer_code_is_named_by_the_migrations_this_code_lacks(db):
+    manifest = {"migrations": {**backups.applied_migrations(), "signups": "0099_from_the_future"}}
+
+    assert backups.unknown_migrations(manifest) == ["signups.0099_from_the_future"]
+
+
+def test_a_backup_of_this_code_has_no_unknown_migrations(db):
+    assert backups.unknown_migrations({"migrations": backups.applied_migrations()}) == []
