@@ -29,7 +29,7 @@ class BackupsView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if BackupRun.objects.filter(status__in=(BackupRun.Status.PENDING, BackupRun.Status.RUNNING)).exists():
+        if BackupRun.in_progress().exists():
             messages.warning(request, _("已有一份备份在排队或进行中，完成后再开始新的。"))
         else:
             backup_runs.request(BackupRun.Kind.MANUAL, request.user)

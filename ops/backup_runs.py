@@ -81,7 +81,7 @@ def backups_due(now=None):
         return ""
     now = timezone.localtime(now)
     reports = []
-    if now.hour >= settings.BACKUP_HOUR:
+    if now.hour >= settings.BACKUP_HOUR and not BackupRun.in_progress().exists():  # one at a time: queued later
         scheduled, created = BackupRun.objects.get_or_create(day=now.date(), defaults={"kind": BackupRun.Kind.SCHEDULED})
         if created:  # unique per day: one machine's scheduler wins
             enqueue(scheduled)

@@ -269,7 +269,12 @@ def restore(backup_id=None, location=None, force=False, report=None):
         raise BackupError(_("本系统已有内容（账号、页面或图片）：恢复会覆盖它们。确认要覆盖时加 --force。"))
     tally = Tally(report=report)
     stores = site_stores()
-    targets = {name: store for name, store in stores.items() if not isinstance(store, str)}
+    shared = [name for name, listing in manifest["storages"].items() if "same_as" in listing]
+    if any(not isinstance(stores[name], str) for name in shared):
+        raise BackupError(
+            _("备份时媒体和视频在同一个位置，本系统把它们分开了：请让两者（如 S3_VIDEO_BUCKET 与 S3_BUCKET）相同后再恢复。")
+        )
+    targets = {name: stores[store] if isinstance(store, str) else store for name, store in stores.items()}
     source.restore_files(manifest, targets, tally, remove_others=force, work_folder=work_folder())
     with tempfile.TemporaryDirectory(dir=work_folder()) as folder:
         dump = source.fetch(manifest["database"]["sha256"], folder, label="database")

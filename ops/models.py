@@ -54,6 +54,11 @@ class BackupRun(models.Model):
         return round(self.share_done * 100)
 
     @classmethod
+    def in_progress(cls):
+        """Queued or running: a second backup into the same location at once would interleave their journals."""
+        return cls.objects.filter(status__in=(cls.Status.PENDING, cls.Status.RUNNING))
+
+    @classmethod
     def stalled(cls):
         """Running, but its worker has been silent too long: it died, and the scheduler puts the backup back."""
         silent = timezone.now() - timedelta(seconds=settings.BACKUP_STALE_SECONDS)

@@ -5,25 +5,28 @@ the password travels in the environment, never on a command line another user co
 import os
 import sqlite3
 import subprocess
+from pathlib import Path
 
 from .archive import BackupError
 
 
 def dump_sqlite(database_path, out):
-    source = sqlite3.connect(f"file:{database_path}?mode=ro", uri=True)
-    target = sqlite3.connect(out)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
+    copy_sqlite(read_only(database_path), out)
     return "sqlite"
 
 
 def restore_sqlite(dump, database_path):
     """Replace the database's whole content with the dump's, in place (open connections see the new one)."""
-    source = sqlite3.connect(dump)
-    target = sqlite3.connect(database_path)
+    copy_sqlite(read_only(dump), database_path)
+
+
+def read_only(path):
+    return Path(path).resolve().as_uri() + "?mode=ro"  # percent-encoded: a name with ? or # stays a name
+
+
+def copy_sqlite(source_uri, target_path):
+    source = sqlite3.connect(source_uri, uri=True)
+    target = sqlite3.connect(target_path)
     try:
         source.backup(target)
     finally:

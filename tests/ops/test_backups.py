@@ -149,3 +149,13 @@ def test_a_backup_from_newer_code_is_named_by_the_migrations_this_code_lacks(db)
 
 def test_a_backup_of_this_code_has_no_unknown_migrations(db):
     assert backups.unknown_migrations({"migrations": backups.applied_migrations()}) == []
+
+
+def test_the_daily_backup_waits_while_another_is_in_progress(db, backup_location, settings, django_capture_on_commit_callbacks):
+    settings.BACKUP_HOUR = 3
+    BackupRun.objects.create(kind=BackupRun.Kind.MANUAL, status=BackupRun.Status.RUNNING, heartbeat_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        backup_runs.backups_due(at(4))
+
+    assert not BackupRun.objects.filter(kind=BackupRun.Kind.SCHEDULED).exists()

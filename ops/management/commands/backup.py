@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from core.progress import bytes_bar
 from ops import backups
 from ops.backup.archive import BackupError
+from ops.models import BackupRun
 
 
 class Command(BaseCommand):
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--location", help=_("备份位置：目录，或 s3://存储桶/前缀（默认 BACKUP_LOCATION）"))
 
     def handle(self, *args, location, **options):
+        if BackupRun.in_progress().exists():
+            raise CommandError(_("已有一份备份在排队或进行中（设置 → 备份）：两份同时进行会互相干扰，请等它完成。"))
         try:
             with bytes_bar(self.stderr, _("备份")) as show:
                 manifest = backups.back_up(
