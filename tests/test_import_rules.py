@@ -43,7 +43,7 @@ def test_an_app_imports_only_the_apps_below_it(folder, may_import):
             assert top_level(module) in may_import, f"{source.relative_to(ROOT)} imports {module}"
 
 
-@pytest.mark.parametrize("folder", ["media_center/ffmpeg", "distribution/platforms"])
+@pytest.mark.parametrize("folder", ["media_center/ffmpeg", "distribution/platforms", "ops/backup"])
 def test_plain_work_imports_no_django(folder):
     if not (ROOT / folder).exists():
         pytest.skip(f"{folder} does not exist yet")
