@@ -39,7 +39,7 @@ FORMATS |= {"JPEG", "PNG", "GIF", "WebP"}
 ALLOWED = FORMATS | {"KB", "MB", "GB", "ICP", "http", "https", "URL", "ID", "SEO", "IP", "Cookie"}
 ALLOWED |= {"Client", "Key", "Secret", "open_id", "Douyin"}  # the Douyin Open Platform's own names for an app's credentials
 ALLOWED |= {"AppID", "AppSecret", "access_token", "export"}  # WeChat's own names: the AppID, and a 视频号 feed id's prefix
-ALLOWED |= {"BACKUP_LOCATION"}  # a setting's name, as the operator types it in the environment file
+ALLOWED |= {"BACKUP", "LOCATION"}  # BACKUP_LOCATION: a setting's name, as the operator types it in the environment file
 WEIBO_POST = "https://weibo.com/1234567890/Ab3dEf"
 ENGLISH = re.compile(r"[A-Za-z][A-Za-z0-9'’]*[A-Za-z0-9]")
 VISIBLE_TEXT = """() => {
