@@ -72,7 +72,7 @@ lint: $(VENV)/.installed-test
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 bench: $(VENV)/.installed-test static/vendor/hls.min.js system-packages
-	scripts/system-packages.sh wrk:wrk
+	scripts/system-packages.sh wrk:wrk /usr/sbin/nginx:nginx
 	@for script in bench/*.py; do echo "# $$script"; $(PY) $$script || exit 1; done
 
 clean:
