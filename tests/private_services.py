@@ -31,6 +31,16 @@ def wait_until(condition, seconds, what):
         time.sleep(0.1)
 
 
+def terminate(process, seconds=15):
+    """SIGTERM, and SIGKILL if the process is still there after `seconds`."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def answers(port):
     """Whether something accepts connections on 127.0.0.1:`port`."""
     try:
@@ -124,12 +134,7 @@ class Redis:
         wait_until(lambda: answers(self.port), 10, f"Redis on port {self.port}")
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process)
 
     def restart(self):
         self.stop()

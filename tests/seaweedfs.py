@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.private_services import free_port
+from tests.private_services import free_port, terminate
 
 ACCESS_KEY = "umc-test-access"
 SECRET_KEY = "umc-test-secret-not-a-secret"
@@ -55,12 +55,7 @@ class SeaweedFS:
         _wait_until_serving(self.endpoint, self.process, folder)
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process)
 
 
 @contextmanager
