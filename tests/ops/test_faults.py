@@ -40,11 +40,12 @@ def manage(env, *arguments):
     subprocess.run([sys.executable, "manage.py", *arguments], cwd=REPO, env=env, check=True, capture_output=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The production settings on a private PostgreSQL and Redis: migrated, with the demo's articles and fairs.
     Connections are kept between requests (DATABASE_CONN_MAX_AGE), the case where a restart can leave a
-    process holding a dead one."""
+    process holding a dead one. Built at most once per test process (half a minute): pytest-xdist may run
+    other modules' tests between these, which would tear down and rebuild a module's fixture."""
     folder = tmp_path_factory.mktemp("faults")
     with private_postgresql() as postgresql, private_redis() as redis:
         env = {
