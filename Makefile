@@ -61,6 +61,7 @@ run: setup
 
 test: $(VENV)/.installed-test static/vendor/hls.min.js
 	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium msgfmt:gettext /usr/sbin/nginx:nginx \
+		redis-server:redis-server \
 		/usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
 	@$(MAKE) --no-print-directory messages
 	$(PY) -m pytest -n $(TEST_WORKERS)

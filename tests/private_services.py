@@ -14,7 +14,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+# The newest PostgreSQL server Debian installed (postgresql-15 on Debian 12); None when there is none.
+POSTGRES_BIN = max(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parts[-3]), default=Path()).parent
 
 
 def free_port():

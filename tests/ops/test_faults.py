@@ -29,7 +29,7 @@ pytestmark = [
     pytest.mark.once,  # the site runs on its own PostgreSQL whatever the suite's engine
     pytest.mark.skipif(
         not (POSTGRES_BIN / "initdb").exists() or not shutil.which("redis-server"),
-        reason="needs PostgreSQL 15's server binaries and redis-server (.ci/run and the machine's setup install them)",
+        reason="needs PostgreSQL's server programs (Debian's postgresql, as CI has) and redis-server (`make test` installs it)",
     ),
 ]
 PAGES = ("/?nocache=1", "/laodongmei/?nocache=1", "/search/?q=%E6%8B%9B%E8%81%98&nocache=1")  # 招聘, each read afresh
