@@ -44,7 +44,7 @@ sys.path.insert(0, str(REPO))
 from tests.distribution.douyin_standin import SLOW, running_standin  # noqa: E402
 from tests.media import generate_video  # noqa: E402
 from tests.ops.nginx_site import HOST, NGINX, main_config, render_site, self_signed_certificate, unprivileged  # noqa: E402
-from tests.private_services import private_postgresql, private_redis  # noqa: E402
+from tests.private_services import private_postgresql, private_redis, terminate  # noqa: E402
 from tests.seaweedfs import ACCESS_KEY, SECRET_KEY, seaweedfs_server  # noqa: E402
 from tests.seaweedfs import client as s3_client  # noqa: E402
 from tests.workers import start_worker, wait_for  # noqa: E402
@@ -85,8 +85,7 @@ def nginx_front(folder, gunicorn_port):
             wait_for(lambda: get(base + "/ping") == 200, 30, "nginx to answer")
             yield base
         finally:
-            process.terminate()
-            process.wait(timeout=15)
+            terminate(process)
 
 
 class Supervised:
@@ -112,8 +111,7 @@ class Supervised:
     def stop(self):
         self._stopping.set()
         self._thread.join()
-        self.process.terminate()
-        self.process.wait(timeout=60)
+        terminate(self.process, seconds=60)  # a worker finishes its task first
 
 
 # --- readers ---------------------------------------------------------------------------------------------
@@ -319,7 +317,7 @@ def run_fault(name, urls, s3, cause, work_done, work, expected_change):
 
 def main():
     if not shutil.which("wrk") or not Path(NGINX).exists():
-        sys.exit("wrk and nginx are needed: `make bench` installs wrk, `make test` nginx")
+        sys.exit("wrk and nginx are needed: `make bench` installs them")
     lines, healthy = [], True
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="umc-faults-")))
