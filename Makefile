@@ -61,6 +61,7 @@ run: setup
 
 test: $(VENV)/.installed-test static/vendor/hls.min.js
 	scripts/system-packages.sh ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium msgfmt:gettext /usr/sbin/nginx:nginx \
+		redis-server:redis-server \
 		/usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei
 	@$(MAKE) --no-print-directory messages
 	$(PY) -m pytest -n $(TEST_WORKERS)
@@ -72,7 +73,7 @@ lint: $(VENV)/.installed-test
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 bench: $(VENV)/.installed-test static/vendor/hls.min.js system-packages
-	scripts/system-packages.sh wrk:wrk
+	scripts/system-packages.sh wrk:wrk /usr/sbin/nginx:nginx
 	@for script in bench/*.py; do echo "# $$script"; $(PY) $$script || exit 1; done
 
 clean:

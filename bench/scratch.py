@@ -57,12 +57,13 @@ def free_port():
 
 
 @contextmanager
-def gunicorn(env, port, settings="cms.settings.production", workers=2):
-    """The site under gunicorn on 127.0.0.1:`port`: its base URL, once /ping answers."""
+def gunicorn(env, port, settings="cms.settings.production", workers=2, log=None):
+    """The site under gunicorn on 127.0.0.1:`port`: its base URL, once /ping answers. Its output goes to the
+    file `log` when given (a long run's tracebacks), to the terminal otherwise."""
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "cms.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "--no-control-socket", "--log-level", "warning"],
-        cwd=REPO, env={**env, "DJANGO_SETTINGS_MODULE": settings},
+        cwd=REPO, env={**env, "DJANGO_SETTINGS_MODULE": settings}, stdout=log, stderr=log and subprocess.STDOUT,
     )  # fmt: skip
     try:
         for _ in range(100):
@@ -77,19 +78,34 @@ def gunicorn(env, port, settings="cms.settings.production", workers=2):
         server.wait(timeout=30)
 
 
-def load(url, connections, seconds):
-    """Requests per second and p50/p99 latency in ms, from wrk with --latency; every answer must be a success."""
-    subprocess.run(["wrk", "-t1", "-c2", "-d1s", url], check=True, capture_output=True)  # warm-up
+def wrk(url, connections, seconds, headers=()):
+    """wrk --latency on `url` after a second's warm-up: requests per second, p50 and p99 latency in ms, and
+    the requests that got no success (non-2xx/3xx answers, connection errors and timeouts)."""
+    options = [argument for header in headers for argument in ("-H", header)]
+    subprocess.run(["wrk", "-t1", "-c2", "-d1s", *options, url], check=True, capture_output=True)  # warm-up
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url], check=True, capture_output=True, text=True
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        raise RuntimeError(f"{url}: {errors.group(1)} error responses")
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *options, url],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    bad_answers = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
 
     def percentile(label):
         value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    return rps, percentile("50"), percentile("99")
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": percentile("50"),
+        "p99": percentile("99"),
+        "errors": int(bad_answers.group(1) if bad_answers else 0)
+        + sum(map(int, socket_errors.groups() if socket_errors else ())),
+    }
+
+
+def load(url, connections, seconds):
+    """Requests per second and p50/p99 latency in ms, from wrk with --latency; every answer must be a success."""
+    figures = wrk(url, connections, seconds)
+    if figures["errors"]:
+        raise RuntimeError(f"{url}: {figures['errors']} error responses")
+    return figures["rps"], figures["p50"], figures["p99"]

@@ -37,16 +37,23 @@ logger = logging.getLogger(__name__)
 PROGRESS_SAVE_SECONDS = 3.0
 CHUNKS_SHARE = 0.9  # of the progress bar; the rest is the final stitching
 CLIP_SHARE = 0.5  # of a clip's progress bar: rendering the channel MP4; the ladder after it takes the rest
+# A failed attempt is tried again after this long, then twice as long: an outage of the storage or the
+# database shorter than that (a restart, a minute of S3 unreachable) costs no video its attempts.
+RETRY_SECONDS = 30
 # What retrying cannot change (the file, the span, the font): the video fails at once with the reason.
 REFUSALS = (ProbeError, ClipRefusal, FontMissing, SubtitleError, LogoError, steps.ClipSourceGone)
 
 
-def enqueue(job):
+def enqueue(job, delay=0):
     """A job tried before goes ahead of those never started: a dead worker's chunk is encoded before
-    the chunks after it, instead of behind every one of them."""
+    the chunks after it, instead of behind every one of them. `delay`: not before so many seconds (a
+    backend that runs tasks at once, as the tests' inline one, cannot wait)."""
     from .tasks import run_video_job
 
-    run_video_job.using(priority=job.attempts).enqueue(job.pk)
+    task = run_video_job.using(priority=job.attempts)
+    if delay and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + timedelta(seconds=delay))
+    task.enqueue(job.pk)
 
 
 def work_dir_of(job):
@@ -210,7 +217,7 @@ def _retry_or_fail(job, error):
     VideoJob.objects.filter(pk=job.pk).update(
         status=VideoJob.Status.PENDING, error=message, heartbeat_at=None, queued_at=timezone.now()
     )
-    enqueue(job)
+    enqueue(job, delay=RETRY_SECONDS * 2 ** (job.attempts - 1))
 
 
 def _short(error):

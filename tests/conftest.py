@@ -198,29 +198,10 @@ def wechat():
 @pytest.fixture
 def douyin_account(db, douyin, settings):
     """The union's Douyin account, connected to the stand-in as if an administrator had authorised it."""
-    from distribution.accounts import store_tokens
-    from distribution.models import ChannelAccount
-    from distribution.platforms.base import Tokens
+    from tests.distribution.accounts import connect_douyin
 
     settings.DOUYIN_BASE_URL = douyin.base_url
-    state = douyin.state
-    issued = state.issue_tokens()
-    now = state.now()
-    account = ChannelAccount.objects.create(
-        name="淮安市总工会抖音号", client_key=state.client_key, client_secret=state.client_secret
-    )
-    store_tokens(
-        account,
-        Tokens(
-            access_token=issued["access_token"],
-            access_expires_at=now + issued["expires_in"],
-            refresh_token=issued["refresh_token"],
-            refresh_expires_at=now + issued["refresh_expires_in"],
-            open_id=issued["open_id"],
-            scope=issued["scope"],
-        ),
-    )
-    return account
+    return connect_douyin(douyin.state)
 
 
 @pytest.fixture

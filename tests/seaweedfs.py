@@ -2,62 +2,79 @@
 
 import json
 import shutil
-import socket
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.private_services import free_port, terminate
 
 ACCESS_KEY = "umc-test-access"
 SECRET_KEY = "umc-test-secret-not-a-secret"
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+class SeaweedFS:
+    """The server in `folder`, on ports fixed when it is made: stopped and started again, it keeps its
+    address and its files (a fault test stops S3 for a while and expects every object back)."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        (self.folder / "data").mkdir(parents=True, exist_ok=True)
+        (self.folder / "logs").mkdir(exist_ok=True)
+        self.config = self.folder / "s3.json"
+        self.config.write_text(
+            json.dumps(
+                {
+                    "identities": [
+                        {
+                            "name": "test",
+                            "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+                            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                        }
+                    ]
+                }
+            )
+        )
+        self.ports = {name: free_port() for name in ("s3", "filer", "master", "volume", "admin")}
+        self.endpoint = f"http://127.0.0.1:{self.ports['s3']}"
+        self.process = None
+
+    def start(self):
+        weed = shutil.which("weed") or str(Path(sys.executable).with_name("weed"))
+        folder, ports = self.folder, self.ports
+        command = [
+            weed, f"-logdir={folder / 'logs'}", "mini", f"-dir={folder / 'data'}",
+            "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-s3.config={self.config}",
+            "-admin.ui=false", "-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false",
+            f"-s3.localSocket={folder / 's3.sock'}", f"-filer.localSocket={folder / 'filer.sock'}",
+            f"-s3.port={ports['s3']}", f"-filer.port={ports['filer']}", f"-master.port={ports['master']}",
+            f"-volume.port={ports['volume']}", f"-admin.port={ports['admin']}",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, stdout=open(folder / "weed.out", "a"), stderr=subprocess.STDOUT)
+        _wait_until_serving(self.endpoint, self.process, folder)
+
+    def stop(self):
+        terminate(self.process)
+
+
+@contextmanager
+def seaweedfs_server(folder):
+    """The running server, to stop and start while the block runs."""
+    server = SeaweedFS(folder)
+    server.start()
+    try:
+        yield server
+    finally:
+        if server.process.poll() is None:
+            server.stop()
 
 
 @contextmanager
 def seaweedfs(folder):
-    weed = shutil.which("weed") or str(Path(__import__("sys").executable).with_name("weed"))
-    folder = Path(folder)
-    (folder / "data").mkdir(parents=True, exist_ok=True)
-    (folder / "logs").mkdir(exist_ok=True)
-    config = folder / "s3.json"
-    config.write_text(
-        json.dumps(
-            {
-                "identities": [
-                    {
-                        "name": "test",
-                        "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
-                        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-                    }
-                ]
-            }
-        )
-    )
-    ports = {name: _free_port() for name in ("s3", "filer", "master", "volume", "admin")}
-    command = [
-        weed, f"-logdir={folder / 'logs'}", "mini", f"-dir={folder / 'data'}",
-        "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-s3.config={config}",
-        "-admin.ui=false", "-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false",
-        f"-s3.localSocket={folder / 's3.sock'}", f"-filer.localSocket={folder / 'filer.sock'}",
-        f"-s3.port={ports['s3']}", f"-filer.port={ports['filer']}", f"-master.port={ports['master']}",
-        f"-volume.port={ports['volume']}", f"-admin.port={ports['admin']}",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=open(folder / "weed.out", "w"), stderr=subprocess.STDOUT)
-    endpoint = f"http://127.0.0.1:{ports['s3']}"
-    try:
-        _wait_until_serving(endpoint, process, folder)
-        yield endpoint
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    """The S3 endpoint of a server that runs while the block runs."""
+    with seaweedfs_server(folder) as server:
+        yield server.endpoint
 
 
 def client(endpoint):

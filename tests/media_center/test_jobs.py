@@ -123,3 +123,24 @@ def test_a_video_job_whose_worker_died_before_taking_it_is_queued_again(tasks_in
 
     assert DBTaskResult.objects.get(pk=row.pk).status == "FAILED"
     assert DBTaskResult.objects.filter(task_path=row.task_path).exclude(pk=row.pk).get().status == "READY"
+
+
+def test_a_failed_attempt_is_tried_again_30_then_60_seconds_later(job, monkeypatch):
+    """Storage down for half a minute fails every attempt made meanwhile: tried again at once, the video
+    would spend all its attempts in the outage and fail (bench/faults.py stops SeaweedFS for 30 s)."""
+    from botocore.exceptions import EndpointConnectionError
+    from django_tasks import default_task_backend
+
+    def storage_down(*args):
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:8333/umc")
+
+    monkeypatch.setitem(pipeline.steps.HANDLERS, VideoJob.Kind.CHUNK, storage_down)
+    waits = []
+    for _ in range(MAX_ATTEMPTS - 1):
+        failed_at = timezone.now()
+        pipeline.run_job(job.pk)
+        waits.append(round((default_task_backend.results[-1].task.run_after - failed_at).total_seconds()))
+    assert waits == [30, 60]
+    assert VideoJob.objects.get(pk=job.pk).status == VideoJob.Status.PENDING
+    pipeline.run_job(job.pk)
+    assert Video.objects.get(pk=job.video_id).status == Video.Status.FAILED  # a lasting failure still fails the video

@@ -2,7 +2,6 @@
 
 import signal
 import time
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +15,7 @@ from media_center.pipeline import requeue_stalled_jobs
 from media_center.tasks import run_video_job
 from tests import workers
 from tests.media import generate_video
-from tests.workers import wait_for
+from tests.workers import ffmpeg_processes_under, wait_for
 
 STALE_SECONDS = 3
 CHUNK_SECONDS = 6  # long enough at 1080p that the kill lands mid-chunk
@@ -28,18 +27,6 @@ def start_worker(tmp_path, name):
         VIDEO_ROOT=tmp_path / "private", VIDEO_WORK_DIR=tmp_path / "work",
         VIDEO_JOB_STALE_SECONDS=STALE_SECONDS, VIDEO_CHUNK_SECONDS=CHUNK_SECONDS,
     )  # fmt: skip
-
-
-def ffmpeg_processes_under(folder):
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            arguments = cmdline.read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if arguments and arguments[0].endswith(b"ffmpeg") and any(str(folder).encode() in a for a in arguments):
-            found.append(cmdline.parent.name)
-    return found
 
 
 @pytest.fixture
