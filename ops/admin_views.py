@@ -29,11 +29,10 @@ class BackupsView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if BackupRun.in_progress().exists():
-            messages.warning(request, _("已有一份备份在排队或进行中，完成后再开始新的。"))
-        else:
-            backup_runs.request(BackupRun.Kind.MANUAL, request.user)
+        if backup_runs.request(BackupRun.Kind.MANUAL, request.user):
             messages.success(request, _("已排队一份备份，由后台进程完成；本页显示进度。"))
+        else:
+            messages.warning(request, _("已有一份备份在排队或进行中，完成后再开始新的。"))
         return redirect("ops_backups")
 
     def get_breadcrumbs_items(self):

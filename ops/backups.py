@@ -28,8 +28,9 @@ from core import scheduler
 from core.encryption import EncryptedTextField
 
 from .backup import databases
-from .backup.archive import Archive, BackupError, Tally, daily_and_weekly
-from .backup.stores import LocalFiles, S3Objects
+from .backup.archive import Archive, BackupError, StorageVanished, Tally, daily_and_weekly
+from .backup.stores import LocalFiles, S3Objects, overlap
+from .models import BackupRun
 
 STORAGES = ("default", "videos")  # Django's names: the media (images, documents) and the videos
 
@@ -41,8 +42,18 @@ def archive(location=None):
         raise BackupError(_("没有设置备份位置：请设置 BACKUP_LOCATION（目录，或 s3://存储桶/前缀），或用 --location 指定。"))
     if location.startswith("s3://"):
         bucket, _slash, prefix = location.removeprefix("s3://").partition("/")
-        return Archive(S3Objects(backup_s3_client(), bucket, prefix))
-    return Archive(LocalFiles(Path(location)))
+        store = S3Objects(backup_s3_client(), bucket, prefix)
+    else:
+        store = LocalFiles(Path(location), file_mode=0o600)  # a backup holds every sign-up's phone number
+    for name, site_store in site_stores().items():
+        if not isinstance(site_store, str) and overlap(store, site_store):
+            raise BackupError(
+                _(
+                    "备份位置 %(location)s 与站点的文件存储（%(storage)s）重叠：备份会把自己也备份进去，恢复会删掉它。请换一个位置。"
+                )
+                % {"location": location, "storage": name}
+            )
+    return Archive(store)
 
 
 def backup_s3_client():
@@ -61,8 +72,8 @@ def backup_s3_client():
 
 
 def store_of(storage):
-    if isinstance(storage, FileSystemStorage):
-        return LocalFiles(storage.location)
+    if isinstance(storage, FileSystemStorage):  # restored files as uploads get them: nginx must read them
+        return LocalFiles(storage.location, file_mode=settings.FILE_UPLOAD_PERMISSIONS or 0o644)
     if hasattr(storage, "bucket_name") and hasattr(storage, "connection"):  # django-storages' S3Storage
         return S3Objects(storage.connection.meta.client, storage.bucket_name, storage.location)
     raise BackupError(_("不支持备份这种文件存储：%(backend)s") % {"backend": type(storage).__name__})
@@ -162,13 +173,19 @@ def engine():
     return "postgresql" if connection.vendor == "postgresql" else connection.vendor
 
 
+LIBPQ_OPTIONS = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT", "sslkey": "PGSSLKEY"}
+
+
 def libpq(database):
+    """The connection as pg_dump, pg_restore and psql read it from the environment: as Django connects."""
+    options = database.get("OPTIONS") or {}
     return {
         "PGHOST": database.get("HOST") or "",
         "PGPORT": database.get("PORT") or "",
         "PGUSER": database.get("USER") or "",
         "PGPASSWORD": database.get("PASSWORD") or "",
         "PGDATABASE": database["NAME"],
+        **{variable: options[option] for option, variable in LIBPQ_OPTIONS.items() if options.get(option)},
     }
 
 
@@ -206,8 +223,13 @@ def back_up(kind="manual", location=None, report=None):
         "migrations": applied_migrations(),
     }
     tally = Tally(report=report)
-    manifest = target.back_up(new_backup_id(target), site_stores(), dump_database, details, tally, work_folder())
-    return manifest
+    try:
+        return target.back_up(new_backup_id(target), site_stores(), dump_database, details, tally, work_folder())
+    except StorageVanished as vanished:
+        raise BackupError(
+            _("文件存储 %(storage)s 现在一个文件也没有，上次备份时有 %(count)d 个：目录没有挂载，或设置有误？未做备份。")
+            % {"storage": vanished.storage, "count": vanished.files_before}
+        ) from None
 
 
 def applied_migrations():
@@ -247,8 +269,10 @@ def chosen_manifest(location, backup_id=None):
 
 
 def restore(backup_id=None, location=None, force=False, report=None):
-    """Bring the site back to a backup: checks first (engine, keys, an empty system unless `force`), then
-    the files, then the database; then migrations newer code brings, the retention purges and empty caches."""
+    """Bring the site back to a backup: checks first (engine, migrations, keys, an empty system unless
+    `force`, storages arranged as then), then the database (one transaction), then the files; then the
+    migrations newer code brings, the backups the restored database thought running stopped, the retention
+    purges and empty caches. Stopped during the files, it is run again with `force`."""
     source = archive(location)
     manifest = chosen_manifest(source, backup_id)
     if manifest["database"]["engine"] != engine():
@@ -267,35 +291,42 @@ def restore(backup_id=None, location=None, force=False, report=None):
         raise BackupError(_("缺少恢复所需的密钥，未做任何改动：") + "".join(missing))
     if not is_empty() and not force:
         raise BackupError(_("本系统已有内容（账号、页面或图片）：恢复会覆盖它们。确认要覆盖时加 --force。"))
-    tally = Tally(report=report)
     stores = site_stores()
-    shared = [name for name, listing in manifest["storages"].items() if "same_as" in listing]
-    if any(not isinstance(stores[name], str) for name in shared):
+    shared_then = {name for name, listing in manifest["storages"].items() if "same_as" in listing}
+    shared_now = {name for name, store in stores.items() if isinstance(store, str)}
+    if shared_then != shared_now:
         raise BackupError(
-            _("备份时媒体和视频在同一个位置，本系统把它们分开了：请让两者（如 S3_VIDEO_BUCKET 与 S3_BUCKET）相同后再恢复。")
+            _(
+                "备份时媒体和视频%(then)s，本系统%(now)s：请让两者的安排（如 S3_VIDEO_BUCKET 是否与 S3_BUCKET 相同）与备份时一致后再恢复。"
+            )
+            % {
+                "then": _("在同一个位置") if shared_then else _("分开存放"),
+                "now": _("在同一个位置") if shared_now else _("分开存放"),
+            }
         )
-    targets = {name: stores[store] if isinstance(store, str) else store for name, store in stores.items()}
-    source.restore_files(manifest, targets, tally, remove_others=force, work_folder=work_folder())
-    with tempfile.TemporaryDirectory(dir=work_folder()) as folder:
-        dump = source.fetch(manifest["database"]["sha256"], folder, label="database")
-        load_database(dump)
+    tally = Tally(report=report)
+    with tempfile.TemporaryDirectory(dir=work_folder()) as folder:  # the database first: one transaction,
+        dump = source.fetch(manifest["database"]["sha256"], folder, label="database")  # so a failure changes nothing
+        load_database(dump, replace=force)
+    targets = {name: store for name, store in stores.items() if not isinstance(store, str)}
+    source.restore_files(manifest, targets, tally, replace=force, work_folder=work_folder())
     call_command("migrate", interactive=False, verbosity=0)
+    BackupRun.in_progress().update(status=BackupRun.Status.FAILED, error=_("备份时仍在进行，恢复后不再继续"))
     reports = scheduler.run_jobs(purges_only=True)
     for cache in settings.CACHES:
         caches[cache].clear()
     return manifest, tally, reports
 
 
-def load_database(dump):
+def load_database(dump, replace):
     connections.close_all()
     database = database_settings()
     if engine() == "sqlite":
         databases.restore_sqlite(dump, database["NAME"])
     else:
-        with connection.cursor() as cursor:  # whatever is there goes: the check for content came before
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        tables = bool(connection.introspection.table_names())
         connections.close_all()
-        databases.restore_postgresql(dump, libpq(database))
+        databases.restore_postgresql(dump, libpq(database), replace=replace or tables)
     connections.close_all()
 
 

@@ -23,6 +23,8 @@ class BackupRun(models.Model):
         FAILED = "failed", _("失败")
 
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    location = models.CharField(_("备份位置"), max_length=500, blank=True)  # blank: BACKUP_LOCATION
+    lane = models.CharField(max_length=10, default="backups", editable=False)  # see Meta.constraints
     day = models.DateField(_("日期"), null=True, blank=True, unique=True)  # a scheduled one: one a day, all machines
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -45,6 +47,11 @@ class BackupRun(models.Model):
         verbose_name = _("备份")
         verbose_name_plural = _("备份")
         ordering = ["-created_at"]
+        constraints = [  # one at a time, on every machine: two would interleave their journals and prunes
+            models.UniqueConstraint(
+                fields=["lane"], condition=models.Q(status__in=["pending", "running"]), name="one_backup_at_a_time"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
@@ -86,6 +93,12 @@ class BackupRun(models.Model):
                 heartbeat_at=timezone.now(), **progress
             )
         )
+
+    @classmethod
+    def lost(cls):
+        """Queued long ago and never started: its task was lost (a crash between the commit and the queue)."""
+        queued_before = timezone.now() - timedelta(seconds=settings.BACKUP_STALE_SECONDS)
+        return cls.objects.filter(status=cls.Status.PENDING, created_at__lt=queued_before, started_at=None)
 
     def finish(self, **outcome):
         BackupRun.objects.filter(pk=self.pk, worker=self.worker).update(finished_at=timezone.now(), **outcome)

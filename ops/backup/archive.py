@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .stores import Entry
+from .stores import Entry, UnsafeName, checked
 
 FORMAT = 1
 CHUNK = 8 * 2**20
@@ -33,6 +33,20 @@ class BackupError(Exception):
 
 class CorruptObject(BackupError):
     pass
+
+
+class StorageVanished(BackupError):
+    def __init__(self, storage, files_before):
+        super().__init__(f"{storage}: no files, where the last backup had {files_before}")
+        self.storage, self.files_before = storage, files_before
+
+
+def file_checksum(store, name):
+    digest = hashlib.sha256()
+    with store.open(name) as stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def object_name(checksum):
@@ -119,42 +133,47 @@ class Archive:
     def back_up(self, backup_id, sources, dump_database, details, tally, work_folder=None):
         """Copy the database (dumped by `dump_database(path)`, which returns the engine's name) and every
         file of `sources` ({storage name: store, or the name of another storage that is the same place})
-        into backup `backup_id`; resumes that backup's journal if it has one. The manifest gets `details`."""
-        known = self._known_checksums(backup_id)
+        into backup `backup_id`. A journal of that backup (it stopped) spares reading again what it stored;
+        the database is always dumped afresh, so the backup is of now. The manifest gets `details`."""
+        previous = self._previous_manifest()
+        known = self._known_checksums(previous, backup_id)
         stored = self.stored_checksums()
         journal = Journal(self.store, backup_id)
         spool_folder = self.store.spool_folder() or work_folder
 
-        database = next((item for item in journal.resumed if item["storage"] == ""), None)
-        if database is None:
-            with tempfile.TemporaryDirectory(dir=work_folder) as folder:
-                engine = dump_database(Path(folder) / "database.dump")
-                with open(Path(folder) / "database.dump", "rb") as dump:
-                    database = self._store_file("", "database", "", dump, stored, spool_folder, tally)
-                database["engine"] = engine
-            journal.add(database)
-            tally.done_bytes = tally.reading = 0  # the bar is for the files, whose total is known next
+        with tempfile.TemporaryDirectory(dir=work_folder) as folder:
+            engine = dump_database(Path(folder) / "database.dump")
+            with open(Path(folder) / "database.dump", "rb") as dump:
+                database = self._store_file("", "database", "", dump, stored, spool_folder, tally)
+        tally.done_bytes = tally.reading = 0  # the bar is for the files, whose total is known next
 
-        files = {}
         listings = {name: source.walk() for name, source in sources.items() if not isinstance(source, str)}
+        self._check_not_vanished(previous, listings)
         tally.total_bytes = sum(entry.size for listing in listings.values() for entry in listing)
+        files, skipped = {}, []
         for storage, listing in listings.items():
             copied = files[storage] = []
             for entry in listing:
+                try:
+                    checked(entry.name)
+                except UnsafeName:  # a name no restore could write back safely: named in the manifest, not fatal
+                    skipped.append([storage, entry.name])
+                    tally.advance(entry.size, entry.name)
+                    continue
                 checksum = known.get((storage, entry.name, entry.size, entry.stamp))
-                if checksum in stored:
-                    item = {"storage": storage, "name": entry.name, "size": entry.size, "stamp": entry.stamp,
-                            "sha256": checksum}  # fmt: skip
-                else:
+                if checksum not in stored:
                     try:
                         with sources[storage].open(entry.name) as stream:
-                            item = self._store_file(storage, entry.name, entry.stamp, stream, stored, spool_folder, tally)
+                            checksum = self._store_file(storage, entry.name, entry.stamp, stream, stored, spool_folder, tally)[
+                                "sha256"
+                            ]
                     except FileNotFoundError:  # deleted since the listing: the database dumped before no longer names it
                         tally.advance(entry.size, entry.name)
                         continue
-                    known[(storage, entry.name, entry.size, entry.stamp)] = item["sha256"]
-                    journal.add(item)
-                copied.append([item["name"], item["size"], item["sha256"], item["stamp"]])
+                    known[(storage, entry.name, entry.size, entry.stamp)] = checksum
+                    journal.add({"storage": storage, "name": entry.name, "size": entry.size, "stamp": entry.stamp,
+                                 "sha256": checksum})  # fmt: skip
+                copied.append([entry.name, entry.size, checksum, entry.stamp])
                 tally.advance(entry.size, entry.name)
         journal.flush()
 
@@ -162,26 +181,40 @@ class Archive:
             "format": FORMAT,
             "id": backup_id,
             **details,
-            "database": {key: database[key] for key in ("engine", "size", "sha256")},
+            "database": {"engine": engine, "size": database["size"], "sha256": database["sha256"]},
             "storages": {
                 name: {"same_as": source} if isinstance(source, str) else {"files": files[name]}
                 for name, source in sources.items()
             },
+            "skipped": skipped,
             "files": sum(len(listing) for listing in files.values()),
             "bytes": sum(item[1] for listing in files.values() for item in listing) + database["size"],
             "new_files": tally.new_files,
             "new_bytes": tally.new_bytes,
         }
-        self.store.write_bytes(f"backups/{backup_id}/manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+        # ASCII JSON: a file name that is not UTF-8 (a zip from Windows) is kept as its escaped bytes
+        self.store.write_bytes(f"backups/{backup_id}/manifest.json", json.dumps(manifest).encode())
         journal.remove()
         return manifest
 
-    def _known_checksums(self, backup_id):
+    def _previous_manifest(self):
+        finished = self.backup_ids()
+        return self.manifest(finished[-1]) if finished else None
+
+    @staticmethod
+    def _check_not_vanished(previous, listings):
+        """A storage with no file where the last backup found some is a folder not mounted or a wrong
+        setting, not a site that lost everything: backing it up would let retention drop the real copies."""
+        for storage, listing in listings.items():
+            before = len((previous or {}).get("storages", {}).get(storage, {}).get("files", ()))
+            if before and not listing:
+                raise StorageVanished(storage, before)
+
+    def _known_checksums(self, previous, backup_id):
         """(storage, name, size, stamp) → checksum, from the newest finished backup and this one's journal."""
         known = {}
-        finished = self.backup_ids()
-        if finished:
-            for storage, listing in self.manifest(finished[-1])["storages"].items():
+        if previous:
+            for storage, listing in previous["storages"].items():
                 for name, size, checksum, stamp in listing.get("files", ()):
                     known[(storage, name, size, stamp)] = checksum
         for item in Journal(self.store, backup_id).resumed:
@@ -210,42 +243,46 @@ class Archive:
             raise CorruptObject(f"{label or checksum}: stored object {object_name(checksum)} does not match its checksum")
         return path
 
-    def restore_files(self, manifest, targets, tally, remove_others=False, work_folder=None):
-        """Put every file of the backup back in `targets` ({storage name: store}) under its own name. A file
-        already there with the same size is kept (a restore that stopped is run again); with
-        `remove_others`, files the backup does not have are deleted."""
+    def restore_files(self, manifest, targets, tally, replace=False, work_folder=None):
+        """Put every file of the backup back in `targets` ({storage name: store}) under its own name.
+
+        Into an empty system a file already there with the same size is kept: this restore wrote it before
+        it stopped, and is run again. With `replace` (over a system with content), such a file is kept only
+        if its checksum is the backup's, and files the backup does not have are deleted.
+        """
         plan = {name: listing["files"] for name, listing in manifest["storages"].items() if "files" in listing}
         tally.total_bytes = sum(item[1] for listing in plan.values() for item in listing)
         for storage, listing in plan.items():
             target = targets[storage]
             present = {entry.name: entry.size for entry in target.walk()}
             for name, size, checksum, _stamp in listing:
-                if present.get(name) != size:
+                same = present.get(name) == size and (not replace or file_checksum(target, name) == checksum)
+                if not same:
                     target.put_file(name, self.fetch(checksum, target.spool_folder() or work_folder, tally, name))
                     tally.new_files += 1
                     tally.new_bytes += size
                 tally.advance(size, name)
-            if remove_others:
+            if replace:
                 for name in set(present) - {item[0] for item in listing}:
                     target.delete(name)
                     tally.removed += 1
 
     # keeping a few
 
-    def prune(self, keep, work_folder=None):
+    def prune(self, keep):
         """Delete the finished backups `keep(manifests)` does not return and the unfinished ones older than
         the newest finished, then every object no backup left names. Returns the ids deleted."""
-        manifests = [self.manifest(backup_id) for backup_id in self.backup_ids()]
-        kept = {manifest["id"] for manifest in keep(manifests)}
-        newest = manifests[-1]["id"] if manifests else ""
-        doomed = [manifest["id"] for manifest in manifests if manifest["id"] not in kept]
+        manifests = {backup_id: self.manifest(backup_id) for backup_id in self.backup_ids()}  # by folder, whatever they say
+        kept = {id(manifest) for manifest in keep(list(manifests.values()))}
+        newest = max(manifests, default="")
+        doomed = [backup_id for backup_id, manifest in manifests.items() if id(manifest) not in kept]
         doomed += [backup_id for backup_id in self.backup_ids(finished=False) if backup_id < newest]
         for backup_id in doomed:
             for entry in self.store.walk(f"backups/{backup_id}/"):
                 self.store.delete(entry.name)
         named = set()
-        for manifest in manifests:
-            if manifest["id"] in kept:
+        for backup_id, manifest in manifests.items():
+            if backup_id not in doomed:
                 named.add(manifest["database"]["sha256"])
                 for listing in manifest["storages"].values():
                     named.update(item[2] for item in listing.get("files", ()))

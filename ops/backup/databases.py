@@ -39,10 +39,19 @@ def dump_postgresql(connection, out):
     return "postgresql"
 
 
-def restore_postgresql(dump, connection):
-    """Load the dump into the (empty) database, in one transaction: a failure leaves it as it was."""
-    run(["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
-         f"--dbname={connection['PGDATABASE']}", str(dump)], connection)  # fmt: skip
+def restore_postgresql(dump, connection, replace=False):
+    """Load the dump into the database in one transaction, after dropping what is there (`replace`): a
+    failure anywhere leaves the database as it was. The dump is checked and turned into SQL first, so a
+    dump pg_restore cannot read (a newer pg_dump's) changes nothing, and a half-written script never runs."""
+    run(["pg_restore", "--list", str(dump)], connection)
+    script = Path(dump).with_suffix(".sql")
+    run(["pg_restore", "--no-owner", "--no-privileges", f"--file={script}", str(dump)], connection)
+    clear = ["--command=DROP SCHEMA public CASCADE; CREATE SCHEMA public;"] if replace else []
+    try:
+        run(["psql", "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
+             f"--dbname={connection['PGDATABASE']}", *clear, f"--file={script}"], connection)  # fmt: skip
+    finally:
+        script.unlink(missing_ok=True)
 
 
 def run(command, connection):

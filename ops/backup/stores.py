@@ -1,6 +1,7 @@
 """Files by name in a local folder or under an S3 prefix: the site's storages and a backup location
 look the same to the archive, so every combination (local → S3, S3 → local, …) is one code path."""
 
+import mimetypes
 import os
 import shutil
 import tempfile
@@ -22,14 +23,17 @@ class UnsafeName(ValueError):
 
 def checked(name):
     path = PurePosixPath(name)
-    if not name or path.is_absolute() or ".." in path.parts or "\\" in name or "\x00" in name:
+    if not name or path.is_absolute() or ".." in path.parts or "\x00" in name:
         raise UnsafeName(name)
     return name
 
 
 class LocalFiles:
-    def __init__(self, root):
+    """`file_mode`: what a file put here gets (a site's files must be readable by nginx; a backup's need not be)."""
+
+    def __init__(self, root, file_mode=None):
         self.root = Path(root)
+        self.file_mode = file_mode
 
     def __str__(self):
         return str(self.root)
@@ -44,7 +48,7 @@ class LocalFiles:
         """Every file under `prefix`, sorted by name; temporary files of an unfinished write are not files yet."""
         top = self.root / prefix if prefix else self.root
         found = []
-        for folder, folders, files in os.walk(top):
+        for folder, folders, files in os.walk(top, onerror=raise_error):  # an unreadable folder is no empty one
             folders[:] = [name for name in folders if name != ".incoming"]
             for file_name in files:
                 path = Path(folder) / file_name
@@ -70,6 +74,8 @@ class LocalFiles:
         target.parent.mkdir(parents=True, exist_ok=True)
         staged = self.spool_folder() / f"{uuid.uuid4().hex}.part"
         shutil.move(source, staged)
+        if self.file_mode is not None:
+            os.chmod(staged, self.file_mode)
         os.replace(staged, target)
 
     def read_bytes(self, name):
@@ -128,7 +134,9 @@ class S3Objects:
         return None  # anywhere local will do
 
     def put_file(self, name, source):
-        self.client.upload_file(str(source), self.bucket, self.key(name))  # multipart above 8 MB: whole or not at all
+        """Upload as the site's storage would have (its Content-Type), multipart above 8 MB: whole or not at all."""
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        self.client.upload_file(str(source), self.bucket, self.key(name), ExtraArgs={"ContentType": content_type})
         os.unlink(source)
 
     def read_bytes(self, name):
@@ -155,3 +163,22 @@ class S3Objects:
 
 def missing(error):
     return error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
+
+
+def raise_error(error):
+    if not isinstance(error, FileNotFoundError):  # a folder removed while walked is simply gone
+        raise error
+
+
+def overlap(first, second):
+    """Whether two stores share files: the same folder or bucket, or one inside the other."""
+    (kind, *where), (other_kind, *other_where) = first.identity(), second.identity()
+    if kind != other_kind:
+        return False
+    if kind == "local":
+        one, two = Path(where[0]), Path(other_where[0])
+        return one == two or one in two.parents or two in one.parents
+    (endpoint, bucket, prefix), (other_endpoint, other_bucket, other_prefix) = where, other_where
+    return (endpoint, bucket) == (other_endpoint, other_bucket) and (
+        prefix.startswith(other_prefix) or other_prefix.startswith(prefix)
+    )

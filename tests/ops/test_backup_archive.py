@@ -1,13 +1,14 @@
 """The archive of backups as plain work: incremental, deduplicated, resumable, checked on restore, pruned."""
 
 import hashlib
+import os
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from ops.backup import archive as archive_module
-from ops.backup.archive import Archive, CorruptObject, Tally, daily_and_weekly, object_name
-from ops.backup.stores import LocalFiles, UnsafeName
+from ops.backup.archive import Archive, CorruptObject, StorageVanished, Tally, daily_and_weekly, object_name
+from ops.backup.stores import Entry, LocalFiles, UnsafeName, overlap
 
 pytestmark = pytest.mark.once  # no database in these
 
@@ -122,20 +123,85 @@ def test_a_restore_stops_at_an_object_whose_bytes_no_longer_match_its_checksum(m
     assert not (tmp_path / "restored" / "images" / "b.jpg").exists()
 
 
-def test_a_restore_run_again_keeps_what_it_wrote_and_with_remove_others_deletes_strangers(media, location, tmp_path):
+def test_a_restore_run_again_keeps_what_it_wrote(media, location, tmp_path):
     manifest = back_up(location, {"default": LocalFiles(media)}, "1")
     target = tmp_path / "restored"
     location.restore_files(manifest, {"default": LocalFiles(target)}, Tally())
+    again = Tally()
+
+    location.restore_files(manifest, {"default": LocalFiles(target)}, again)
+
+    assert again.new_files == 0
+
+
+def test_a_replacing_restore_rewrites_a_changed_file_of_the_same_size_and_deletes_strangers(media, location, tmp_path):
+    manifest = back_up(location, {"default": LocalFiles(media)}, "1")
+    target = tmp_path / "restored"
+    location.restore_files(manifest, {"default": LocalFiles(target)}, Tally())
+    write(target, "images/a.jpg", b"z" * 1000)
     write(target, "stranger.txt", b"not in the backup")
     again = Tally()
 
-    location.restore_files(manifest, {"default": LocalFiles(target)}, again, remove_others=True)
+    location.restore_files(manifest, {"default": LocalFiles(target)}, again, replace=True)
 
-    assert again.new_files == 0 and again.removed == 1
+    assert (target / "images" / "a.jpg").read_bytes() == b"a" * 1000
     assert not (target / "stranger.txt").exists()
+    assert again.new_files == 1 and again.removed == 1
 
 
-@pytest.mark.parametrize("name", ["../etc/passwd", "/etc/passwd", "a/../../b", "a\\b", ""])
+def test_restored_files_get_the_mode_the_store_gives(media, location, tmp_path):
+    manifest = back_up(location, {"default": LocalFiles(media)}, "1")
+
+    location.restore_files(manifest, {"default": LocalFiles(tmp_path / "restored", file_mode=0o644)}, Tally())
+
+    assert (tmp_path / "restored" / "images" / "a.jpg").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_resumed_backup_dumps_the_database_afresh(media, location, monkeypatch):
+    monkeypatch.setattr(archive_module, "JOURNAL_EVERY", 1)
+    with pytest.raises(OSError):
+        back_up(location, {"default": CountingFiles(media, fail_on=3)}, "1")
+    details = {"kind": "manual", "started_at": "2026-11-30T03:00:00+08:00", "keys": {}, "counts": {}}
+
+    def today(path):
+        path.write_bytes(b"SQLite format 3\0 today's database")
+        return "sqlite"
+
+    manifest = location.back_up("1", {"default": LocalFiles(media)}, today, details, Tally())
+
+    assert manifest["database"]["sha256"] == hashlib.sha256(b"SQLite format 3\0 today's database").hexdigest()
+
+
+def test_a_storage_empty_where_the_last_backup_found_files_is_refused(media, location, tmp_path):
+    back_up(location, {"default": LocalFiles(media)}, "1")
+
+    with pytest.raises(StorageVanished):
+        back_up(location, {"default": LocalFiles(tmp_path / "not-mounted")}, "2")
+
+    assert location.backup_ids() == ["1"]
+
+
+def test_a_name_no_restore_could_write_is_skipped_and_named(media, location):
+    source = LocalFiles(media)
+    source.walk = lambda prefix="": LocalFiles(media).walk() + [Entry("../outside.jpg", 1, "1")]
+
+    manifest = back_up(location, {"default": source}, "1")
+
+    assert manifest["skipped"] == [["default", "../outside.jpg"]] and manifest["files"] == 3
+
+
+def test_a_file_name_that_is_not_utf8_is_backed_up_and_restored(media, location, tmp_path):
+    gbk_name = "报告.pdf".encode("gbk")
+    (media / os.fsdecode(gbk_name)).write_bytes(b"report")
+
+    manifest = back_up(location, {"default": LocalFiles(media)}, "1")
+    location.restore_files(location.manifest("1"), {"default": LocalFiles(tmp_path / "restored")}, Tally())
+
+    assert manifest["files"] == 4
+    assert (tmp_path / "restored" / os.fsdecode(gbk_name)).read_bytes() == b"report"
+
+
+@pytest.mark.parametrize("name", ["../etc/passwd", "/etc/passwd", "a/../../b", ""])
 def test_a_name_leaving_the_store_is_refused(tmp_path, name):
     with pytest.raises(UnsafeName):
         LocalFiles(tmp_path).path(name)
@@ -170,3 +236,11 @@ def test_pruning_deletes_the_objects_only_deleted_backups_named(media, location)
     assert location.backup_ids() == ["20261130"]
     assert old_a not in location.stored_checksums()
     assert hashlib.sha256(b"replaced").hexdigest() in location.stored_checksums()
+
+
+def test_a_folder_inside_another_store_overlaps_it_and_a_sibling_does_not(tmp_path):
+    site = LocalFiles(tmp_path / "media")
+
+    assert overlap(LocalFiles(tmp_path / "media" / "backups"), site)
+    assert overlap(LocalFiles(tmp_path), site)
+    assert not overlap(LocalFiles(tmp_path / "media-backups"), site)

@@ -148,6 +148,9 @@ def test_a_site_on_s3_backed_up_to_s3_restored_into_empty_buckets_is_the_same_si
 
     assert describe(restored) == before
     assert before["files"]["default"] and len(before["files"]["videos"]) == 2
+    image = next(name for name in before["files"]["default"] if name.endswith(".jpg"))
+    head = seaweedfs.client(s3_endpoint).head_object(Bucket=restored["S3_BUCKET"], Key=image)
+    assert head["ContentType"] == "image/jpeg"  # served as an image again, not as a download
 
 
 def test_a_restore_over_a_system_with_content_is_refused_and_changes_nothing(backed_up):
@@ -171,3 +174,22 @@ def test_a_restore_without_the_secret_key_of_the_backup_names_it_and_changes_not
     assert refused.returncode == 1
     assert "SECRET_KEY 与备份时的不同" in refused.stderr
     assert run_ok(restored, "shell", "-c", "from ops import backups; print(backups.is_empty())").splitlines()[-1] == "True"
+
+
+CHANGES = """
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from columns.models import ArticlePage
+ArticlePage.objects.order_by("pk").last().delete()
+storages["default"].save("stranger.txt", ContentFile(b"not in the backup"))
+storages["videos"].save("videos/9/hls/master.m3u8", ContentFile(b"#EXTM3X\\n"))  # the same size, overwritten
+"""
+
+
+def test_a_forced_restore_over_a_changed_site_brings_back_the_backup(backed_up):
+    source, before, location = backed_up
+    run_ok(source, "shell", "-c", CHANGES)
+
+    run_ok(source, "restore", f"--location={location}", "--force")
+
+    assert describe(source) == before

@@ -1,5 +1,6 @@
 """The site's backups: the keys a restore needs, the daily backup a worker makes, and what /healthz says."""
 
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from core import scheduler
 from distribution.models import Channel, ChannelAccount
 from ops import backup_runs, backups
+from ops.backup.archive import BackupError
 from ops.models import BackupRun
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -159,3 +161,44 @@ def test_the_daily_backup_waits_while_another_is_in_progress(db, backup_location
         backup_runs.backups_due(at(4))
 
     assert not BackupRun.objects.filter(kind=BackupRun.Kind.SCHEDULED).exists()
+
+
+def test_a_second_backup_cannot_be_queued_while_one_is_running(db):
+    BackupRun.objects.create(kind=BackupRun.Kind.SCHEDULED, status=BackupRun.Status.RUNNING)
+
+    assert backup_runs.create(BackupRun.Kind.MANUAL) is None
+    assert BackupRun.objects.count() == 1
+
+
+def test_a_backup_whose_task_was_lost_is_queued_again(db, backup_location, settings, django_capture_on_commit_callbacks):
+    settings.BACKUP_HOUR = 23
+    lost = BackupRun.objects.create(
+        kind=BackupRun.Kind.MANUAL, created_at=timezone.now() - timedelta(seconds=settings.BACKUP_STALE_SECONDS + 1)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        backup_runs.backups_due(at(5))
+
+    lost.refresh_from_db()
+    assert lost.status == BackupRun.Status.DONE
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat's thread has a connection of its own
+def test_a_long_step_without_progress_still_beats(settings):
+    settings.BACKUP_STALE_SECONDS = 5  # a beat every second
+    backup_run = BackupRun.objects.create(kind=BackupRun.Kind.MANUAL)
+    assert backup_run.claim("here:1")
+    first = backup_run.heartbeat_at
+
+    with backup_runs.Heartbeat(backup_run):
+        time.sleep(1.6)  # a pg_dump, say, reporting nothing
+
+    backup_run.refresh_from_db()
+    assert backup_run.heartbeat_at > first
+
+
+def test_a_backup_location_inside_a_site_storage_is_refused(db, settings):
+    settings.BACKUP_LOCATION = str(settings.MEDIA_ROOT) + "/backups"
+
+    with pytest.raises(BackupError, match="重叠"):
+        backups.archive()
