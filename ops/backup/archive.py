@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .stores import Entry, UnsafeName, checked
+from .stores import Entry, UnsafeName, checked, remove_stale_parts
 
 FORMAT = 1
 CHUNK = 8 * 2**20
@@ -140,6 +140,7 @@ class Archive:
         stored = self.stored_checksums()
         journal = Journal(self.store, backup_id)
         spool_folder = self.store.spool_folder() or work_folder
+        remove_stale_parts(spool_folder)  # one backup at a time: any old part is a killed one's
 
         with tempfile.TemporaryDirectory(dir=work_folder) as folder:
             engine = dump_database(Path(folder) / "database.dump")
@@ -255,10 +256,10 @@ class Archive:
         for storage, listing in plan.items():
             target = targets[storage]
             present = {entry.name: entry.size for entry in target.walk()}
-            for name, size, checksum, _stamp in listing:
+            for name, size, checksum, stamp in listing:
                 same = present.get(name) == size and (not replace or file_checksum(target, name) == checksum)
                 if not same:
-                    target.put_file(name, self.fetch(checksum, target.spool_folder() or work_folder, tally, name))
+                    target.put_file(name, self.fetch(checksum, target.spool_folder() or work_folder, tally, name), stamp)
                     tally.new_files += 1
                     tally.new_bytes += size
                 tally.advance(size, name)

@@ -1,10 +1,12 @@
 """Files by name in a local folder or under an S3 prefix: the site's storages and a backup location
 look the same to the archive, so every combination (local → S3, S3 → local, …) is one code path."""
 
+import contextlib
 import mimetypes
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -68,14 +70,17 @@ class LocalFiles:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    def put_file(self, name, source):
-        """Move the file at `source` to `name` (a rename when it was spooled here), whole or not at all."""
+    def put_file(self, name, source, stamp=""):
+        """Move the file at `source` to `name` (a rename when it was spooled here), whole or not at all. A
+        local file's stamp (its mtime) is given back, so the first backup after a restore reads nothing again."""
         target = self.path(name)
         target.parent.mkdir(parents=True, exist_ok=True)
         staged = self.spool_folder() / f"{uuid.uuid4().hex}.part"
         shutil.move(source, staged)
         if self.file_mode is not None:
             os.chmod(staged, self.file_mode)
+        if stamp.isdigit():
+            os.utime(staged, ns=(int(stamp), int(stamp)))
         os.replace(staged, target)
 
     def read_bytes(self, name):
@@ -133,7 +138,7 @@ class S3Objects:
     def spool_folder(self):
         return None  # anywhere local will do
 
-    def put_file(self, name, source):
+    def put_file(self, name, source, stamp=""):
         """Upload as the site's storage would have (its Content-Type), multipart above 8 MB: whole or not at all."""
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         self.client.upload_file(str(source), self.bucket, self.key(name), ExtraArgs={"ContentType": content_type})
@@ -182,3 +187,14 @@ def overlap(first, second):
     return (endpoint, bucket) == (other_endpoint, other_bucket) and (
         prefix.startswith(other_prefix) or other_prefix.startswith(prefix)
     )
+
+
+def remove_stale_parts(folder, older_than_seconds=86_400):
+    """Spooled files a killed process left (a backup's are written whole or not at all, so a part is waste)."""
+    if folder is None or not Path(folder).is_dir():
+        return
+    limit = time.time() - older_than_seconds
+    for part in Path(folder).glob("*.part"):
+        with contextlib.suppress(FileNotFoundError):
+            if part.stat().st_mtime < limit:
+                part.unlink()

@@ -244,3 +244,25 @@ def test_a_folder_inside_another_store_overlaps_it_and_a_sibling_does_not(tmp_pa
     assert overlap(LocalFiles(tmp_path / "media" / "backups"), site)
     assert overlap(LocalFiles(tmp_path), site)
     assert not overlap(LocalFiles(tmp_path / "media-backups"), site)
+
+
+def test_the_first_backup_after_a_restore_reads_nothing_again(media, location, tmp_path):
+    manifest = back_up(location, {"default": LocalFiles(media)}, "1")
+    restored = tmp_path / "restored"
+    location.restore_files(manifest, {"default": LocalFiles(restored)}, Tally())
+    source = CountingFiles(restored)
+
+    back_up(location, {"default": source}, "2")
+
+    assert source.opened == []
+
+
+def test_a_part_a_killed_backup_left_is_removed_by_the_next(media, location):
+    spool = location.store.spool_folder()
+    left = spool / "killed.part"
+    left.write_bytes(b"half a video")
+    os.utime(left, (1, 1))
+
+    back_up(location, {"default": LocalFiles(media)}, "1")
+
+    assert not left.exists()
