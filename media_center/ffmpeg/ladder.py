@@ -59,7 +59,7 @@ LADDER = (
     Rung("1080p", 1080, crf=23, max_kbps=4750),
     Rung("720p", 720, crf=20, max_kbps=2650),
     Rung("480p", 480, crf=20, max_kbps=1330),
-    Rung("360p", 360, crf=20, max_kbps=760),
+    Rung("360p", 360, crf=19, max_kbps=760),
 )
 AUDIO_KBPS = 128
 

@@ -10,19 +10,12 @@ from media_center import storage
 from media_center.ffmpeg import playlists
 from media_center.ffmpeg.ladder import GOP_SECONDS, LADDER, ladder_command
 from media_center.ffmpeg.runner import run
-from media_center.ingest import ingest_file
 from media_center.models import VideoJob
 from tests.media import generate_video
 from tests.media_center.factories import VideoFactory
+from tests.media_center.test_pipeline import process
 
 pytestmark = pytest.mark.once  # ffmpeg and storage: the database engine changes nothing here
-
-
-def process(path, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        video = ingest_file(path, title="测试视频")
-    video.refresh_from_db()
-    return video
 
 
 def frames(path):
