@@ -245,6 +245,7 @@ class Rendition(models.Model):
     name = models.CharField(max_length=20)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    # The rung's rate cap (its fixed bitrate for videos encoded before constrained quality)
     video_kbps = models.PositiveIntegerField()
     playlist = models.CharField(max_length=500)
     mp4 = models.CharField(max_length=500, blank=True)
