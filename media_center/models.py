@@ -245,6 +245,7 @@ class Rendition(models.Model):
     name = models.CharField(max_length=20)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    # The rung's rate cap (its fixed bitrate for videos encoded before constrained quality)
     video_kbps = models.PositiveIntegerField()
     playlist = models.CharField(max_length=500)
     mp4 = models.CharField(max_length=500, blank=True)
@@ -293,7 +294,8 @@ class VideoJob(models.Model):
     end = models.FloatField(default=0.0)
     done_seconds = models.FloatField(default=0.0)
     chunk_file = models.CharField(max_length=500, blank=True)
-    # A finished chunk's HLS segments per rung, [[uri, seconds], …]: playlists are rebuilt from the
+    # A finished chunk's HLS segments per rung, [[uri, seconds, bytes], …] (the sound job's under
+    # "audio"; rows from before sizes were kept lack the bytes): playlists are rebuilt from the
     # database after every chunk instead of re-reading every chunk playlist from storage.
     segments = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

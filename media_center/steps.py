@@ -29,6 +29,7 @@ from .ffmpeg.vertical import ClipSource, render_clip, write_covers
 from .models import Rendition, Video, VideoJob, clock_text
 
 AUDIO_PLAYLIST = "audio/audio.m3u8"
+SOUND_TS_OVERHEAD = 1.12  # 128 kb/s AAC in 4 s MPEG-TS segments measures 1.11× its nominal rate
 # A stated length a little past the last video frame is normal (the sound's last packet, rounding).
 TRUNCATION_TOLERANCE_SECONDS = 1.0
 
@@ -71,7 +72,7 @@ def prepare(job, work_dir, progress, should_cancel):
                 defaults={
                     "width": width,
                     "height": height,
-                    "video_kbps": rung.video_kbps,
+                    "video_kbps": rung.max_kbps,
                     "playlist": f"{video.prefix}/hls/{rung.name}/index.m3u8",
                 },
             )
@@ -152,14 +153,16 @@ def encode_chunk(job, work_dir, progress, should_cancel):
             should_cancel=should_cancel,
         )
     _store_tree(out, f"{video.prefix}/hls")
-    segments = {
-        rung.name: [
-            [segment.uri, segment.duration]
-            for segment in playlists.read_segments((out / rung.name / f"{chunk_prefix(job.index)}.m3u8").read_text())
-        ]
-        for rung in rungs
-    }
+    segments = {rung.name: _measured_segments(out / rung.name / f"{chunk_prefix(job.index)}.m3u8") for rung in rungs}
     VideoJob.objects.filter(pk=job.pk).update(segments=segments)
+
+
+def _measured_segments(local_playlist):
+    """[uri, seconds, bytes] of each segment the playlist lists: the master playlist's rates come from these."""
+    return [
+        [segment.uri, segment.duration, (local_playlist.parent / segment.uri).stat().st_size]
+        for segment in playlists.read_segments(local_playlist.read_text())
+    ]
 
 
 def encode_sound(job, work_dir, progress, should_cancel):
@@ -181,6 +184,7 @@ def encode_sound(job, work_dir, progress, should_cancel):
             on_progress=store_and_report, should_cancel=should_cancel,
         )  # fmt: skip
     _store_tree(out, prefix)
+    VideoJob.objects.filter(pk=job.pk).update(segments={"audio": _measured_segments(out / "audio.m3u8")})
 
 
 def _store_finished_segments(local_playlist, prefix, stored):
@@ -335,6 +339,19 @@ def _sound_stored_until(video):
     return sum(segment.duration for segment in _segments(name))
 
 
+def _sound_rates(video):
+    """Peak and average bits per second of the stored sound; until its job is done, AAC's nominal rate
+    plus the MPEG-TS packaging it measures at (SOUND_TS_OVERHEAD)."""
+    if not video.has_audio:
+        return 0, 0
+    job = video.jobs.filter(kind=VideoJob.Kind.AUDIO, status=VideoJob.Status.DONE).first()
+    segments = [playlists.Segment(*entry) for entry in (job.segments or {}).get("audio", [])] if job else []
+    if segments:
+        return playlists.peak_bitrate(segments), playlists.average_bitrate(segments)
+    nominal = round(AUDIO_KBPS * 1000 * SOUND_TS_OVERHEAD)
+    return nominal, nominal
+
+
 def write_playlists(video, *, finished):
     """Join the chunks done so far (in order, up to the first missing one) into each rung's playlist.
 
@@ -350,16 +367,23 @@ def write_playlists(video, *, finished):
     if not ready:
         return False
     complete = finished or len(ready) == len(chunks)
+    sound_peak, sound_average = _sound_rates(video)
     variants = []
     for rendition in video.renditions.all():
-        segments = [playlists.Segment(uri, seconds) for chunk in ready for uri, seconds in chunk.segments[rendition.name]]
+        segments = [playlists.Segment(*entry) for chunk in ready for entry in chunk.segments[rendition.name]]
         storage.store_text(playlists.media_playlist(segments, finished=complete), rendition.playlist)
+        if all(segment.size for segment in segments):
+            bandwidth = playlists.peak_bitrate(segments) + sound_peak
+            average = playlists.average_bitrate(segments) + sound_average
+        else:  # chunks encoded at fixed bitrates, before sizes were kept: their old stated rate
+            bandwidth, average = (int(rendition.video_kbps * 1.07) + AUDIO_KBPS * video.has_audio) * 1000, None
         variants.append(
             playlists.Variant(
                 uri=f"{rendition.name}/index.m3u8",
                 width=rendition.width,
                 height=rendition.height,
-                bandwidth=(int(rendition.video_kbps * 1.07) + (AUDIO_KBPS if video.has_audio else 0)) * 1000,
+                bandwidth=bandwidth,
+                average_bandwidth=average,
                 frame_rate=output_frame_rate(video.frame_rate),
             )
         )

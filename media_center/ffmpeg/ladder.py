@@ -5,6 +5,11 @@ every rung is cut into HLS segments (the faststart MP4s are remuxed from those s
 end, by stream copy). Keyframes are forced on the same 2-second grid in every rung (and scene-cut
 keyframes are off), so a player can switch rungs at any segment boundary.
 
+Rate control is constrained quality: each rung asks x264 for a quality (CRF) and caps the rate with
+VBV (`maxrate`, `bufsize`). A slide with a speaker costs a fraction of its cap; a busy picture gets
+the cap, as a fixed bitrate would. Since the rate now follows the picture, the master playlist
+states what the stored segments measure (steps.write_playlists), not a nominal figure.
+
 HLS uses MPEG-TS segments rather than fMP4: a long recording is encoded in chunks by separate
 processes, and TS segments carry their own codec headers, so the chunks' playlists join into one
 without per-chunk init segments; TS also plays in the older Android WeChat webviews through hls.js.
@@ -28,27 +33,33 @@ TIMELINE_START = 10.0
 
 @dataclass(frozen=True)
 class Rung:
+    """Constrained quality: x264 spends what `crf` asks for, never above `max_kbps` for longer than
+    the buffer of BUFFER_SECONDS at that rate lets it (a keyframe, a scene change)."""
+
     name: str
     short_side: int  # 1080 means 1920×1080 for landscape, 1080×1920 for portrait
-    video_kbps: int
+    crf: int
+    max_kbps: int
     preset: str = PRESET
 
     @property
-    def max_kbps(self):
-        return int(self.video_kbps * 1.07)
-
-    @property
-    def buffer_kbps(self):
-        return self.video_kbps * 2
+    def buffer_kbits(self):
+        return self.max_kbps * BUFFER_SECONDS
 
 
-# The two small rungs serve weak mobile connections: x264 `superfast` there costs little visible
-# quality and a good share of the ladder's time (bench/transcode.py).
+BUFFER_SECONDS = 2  # one GOP: a keyframe may borrow from the rest of its GOP, not from the next segments
+# Chosen by measurement (bench/ladder_sweep.py; figures in bench/results/transcode-2026-11-30.txt)
+# against the fixed bitrates this replaces (5000/2800/1400/800 kb/s): each CRF keeps the rung's SSIM
+# within 0.002 of the fixed bitrate's on a slide scene and on testsrc2, with a little margin. The
+# small rungs need a lower CRF than x264's 23 for that: each of their pixels covers more picture.
+# The caps sit just under the old bitrates, so a picture too busy for its CRF (noise, fast motion)
+# costs no more than before. Every rung is veryfast: superfast looks no frames ahead, so it has no
+# macroblock tree, and at the same CRF that doubled the small rungs' bytes for a similar SSIM.
 LADDER = (
-    Rung("1080p", 1080, 5000),
-    Rung("720p", 720, 2800),
-    Rung("480p", 480, 1400, "superfast"),
-    Rung("360p", 360, 800, "superfast"),
+    Rung("1080p", 1080, crf=23, max_kbps=4750),
+    Rung("720p", 720, crf=20, max_kbps=2650),
+    Rung("480p", 480, crf=20, max_kbps=1330),
+    Rung("360p", 360, crf=19, max_kbps=760),
 )
 AUDIO_KBPS = 128
 
@@ -60,7 +71,8 @@ def rungs_for(width, height, ladder=LADDER):
     if chosen:
         return chosen
     even = short_side - short_side % 2
-    return (Rung(f"{even}p", even, ladder[-1].video_kbps, ladder[-1].preset),)
+    smallest = ladder[-1]
+    return (Rung(f"{even}p", even, smallest.crf, smallest.max_kbps, smallest.preset),)
 
 
 def output_size(rung, width, height):
@@ -113,9 +125,9 @@ def ladder_command(source, output_dir, rungs, *, width, height, frame_rate, segm
                     "c:v": "libx264",
                     "preset": rung.preset,
                     "profile:v": "high",
-                    "b:v": f"{rung.video_kbps}k",
+                    "crf": rung.crf,
                     "maxrate": f"{rung.max_kbps}k",
-                    "bufsize": f"{rung.buffer_kbps}k",
+                    "bufsize": f"{rung.buffer_kbits}k",
                     "g": gop,
                     "keyint_min": gop,
                     "sc_threshold": 0,

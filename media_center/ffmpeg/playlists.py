@@ -11,6 +11,35 @@ EXTINF = re.compile(r"^#EXTINF:([0-9.]+)")
 class Segment:
     uri: str
     duration: float
+    size: int = 0  # bytes; 0 for segments encoded before their sizes were kept
+
+
+def target_duration(segments):
+    return max((math.ceil(segment.duration) for segment in segments), default=1)
+
+
+def peak_bitrate(segments):
+    """Bits per second of the busiest run of consecutive segments lasting 0.5 to 1.5 target durations.
+
+    This is how the HLS spec (RFC 8216bis) defines BANDWIDTH: a chunk's short last segment, mostly
+    one keyframe, cannot pass for the rate a player must sustain.
+    """
+    target = target_duration(segments)
+    peak = 0.0
+    for start in range(len(segments)):
+        bits = seconds = 0.0
+        for segment in segments[start:]:
+            bits, seconds = bits + segment.size * 8, seconds + segment.duration
+            if seconds > 1.5 * target:
+                break
+            if seconds >= 0.5 * target:
+                peak = max(peak, bits / seconds)
+    return round(peak) if peak else average_bitrate(segments)
+
+
+def average_bitrate(segments):
+    seconds = sum(segment.duration for segment in segments)
+    return round(sum(segment.size for segment in segments) * 8 / seconds) if seconds else 0
 
 
 def read_segments(playlist_text):
@@ -28,7 +57,7 @@ def read_segments(playlist_text):
 
 def media_playlist(segments, *, finished):
     """EVENT while chunks are still coming (players keep polling), VOD with ENDLIST when complete."""
-    target = max((math.ceil(segment.duration) for segment in segments), default=1)
+    target = target_duration(segments)
     lines = [
         "#EXTM3U",
         "#EXT-X-VERSION:3",
@@ -51,6 +80,7 @@ class Variant:
     height: int
     bandwidth: int  # bits per second, video + audio, peak
     frame_rate: float
+    average_bandwidth: int | None = None
 
 
 def master_playlist(variants, audio_uri=None):
@@ -62,6 +92,7 @@ def master_playlist(variants, audio_uri=None):
     for variant in variants:
         attributes = [
             f"BANDWIDTH={variant.bandwidth}",
+            *([f"AVERAGE-BANDWIDTH={variant.average_bandwidth}"] if variant.average_bandwidth else []),
             f"RESOLUTION={variant.width}x{variant.height}",
             f"FRAME-RATE={variant.frame_rate:.3f}",
             f'CODECS="{codecs}"',
