@@ -136,9 +136,9 @@ class Archive:
         into backup `backup_id`. A journal of that backup (it stopped) spares reading again what it stored;
         the database is always dumped afresh, so the backup is of now. The manifest gets `details`."""
         previous = self._previous_manifest()
-        known = self._known_checksums(previous, backup_id)
-        stored = self.stored_checksums()
         journal = Journal(self.store, backup_id)
+        known = self._known_checksums(previous, journal)
+        stored = self.stored_checksums()
         spool_folder = self.store.spool_folder() or work_folder
         remove_stale_parts(spool_folder)  # one backup at a time: any old part is a killed one's
 
@@ -211,14 +211,14 @@ class Archive:
             if before and not listing:
                 raise StorageVanished(storage, before)
 
-    def _known_checksums(self, previous, backup_id):
+    def _known_checksums(self, previous, journal):
         """(storage, name, size, stamp) → checksum, from the newest finished backup and this one's journal."""
         known = {}
         if previous:
             for storage, listing in previous["storages"].items():
                 for name, size, checksum, stamp in listing.get("files", ()):
                     known[(storage, name, size, stamp)] = checksum
-        for item in Journal(self.store, backup_id).resumed:
+        for item in journal.resumed:
             known[(item["storage"], item["name"], item["size"], item["stamp"])] = item["sha256"]
         return known
 
