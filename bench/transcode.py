@@ -129,6 +129,9 @@ def fixed_bitrate_command(args):
             for index, flag in enumerate(pending[:-1]):
                 if flag in options:
                     pending[index], pending[index + 1] = options[flag]
+            if "-x264-params" in pending:  # the fixed ladder used veryfast's own settings
+                index = pending.index("-x264-params")
+                del pending[index : index + 2]
             rewritten += pending
             pending = []
     return rewritten + pending
