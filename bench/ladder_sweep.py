@@ -5,9 +5,12 @@ bench/transcode.py. A candidate names each rung's CRF and the x264 settings on t
 reference frames; `20@faster` names a preset.
 
 10 s sources: enough to rank the settings; bench/transcode.py measures the chosen ones on 60 s.
-`python bench/ladder_sweep.py CANDIDATE ...` sweeps those candidates instead of the ones below.
+`python bench/ladder_sweep.py CANDIDATE ...` sweeps those candidates instead of the ones below;
+`python bench/ladder_sweep.py ceiling` measures how few bytes x264's slower presets need for the
+1080p rung of testsrc2 at the SSIM the goal allows (the fixed bitrate's − 0.002).
 """
 
+import math
 import sys
 import tempfile
 import time
@@ -47,17 +50,71 @@ def sweep(work, picture, candidates):
         seconds = time.perf_counter() - started
         cells = []
         for rung in rungs:
-            folder = out / rung.name
-            kbps = sum(path.stat().st_size for path in folder.glob("*.ts")) * 8 / SECONDS / 1000
-            cells.append(f"{rung.name} {kbps:5.0f}k SSIM {ssim(folder / 'c.m3u8', source, *output_size(rung, 1920, 1080)):.4f}")
+            kbps, quality = measured(out, source, rung)
+            cells.append(f"{rung.name} {kbps:5.0f}k SSIM {quality:.4f}")
         print(f"sweep: {picture:11} {label:36} {seconds:5.1f}s | " + " | ".join(cells), flush=True)
 
 
+def encode_rung(source, out, rung, fixed=False):
+    """(kb/s, SSIM, seconds) of one rung encoded alone."""
+    (out / rung.name).mkdir(parents=True, exist_ok=True)
+    args = ladder_command(source, out, [rung], width=1920, height=1080, frame_rate=30, segment_prefix="c")
+    started = time.perf_counter()
+    run(fixed_bitrate_command(args) if fixed else args, timeout=1200)
+    seconds = time.perf_counter() - started
+    return *measured(out, source, rung), seconds
+
+
+def measured(out, source, rung):
+    """(kb/s, SSIM) of a rung's segments under `out`."""
+    folder = out / rung.name
+    kbps = sum(path.stat().st_size for path in folder.glob("*.ts")) * 8 / SECONDS / 1000
+    return kbps, ssim(folder / "c.m3u8", source, *output_size(rung, 1920, 1080))
+
+
+CEILING_PRESETS = ("veryfast", "faster", "medium", "slow", "veryslow")
+CEILING_CRFS = (23, 24, 25, 26, 27)
+
+
+def ceiling(work):
+    """Each preset's bytes at the goal's SSIM, interpolated (log bytes against SSIM) between the two
+    CRFs either side of it; its time is the mean per encode against veryfast's."""
+    source = generate_picture(work / "testsrc2.mp4", "testsrc2", SECONDS)
+    rung = LADDER[0]
+    fixed_kbps, fixed_ssim, _ = encode_rung(source, work / "fixed", rung, fixed=True)
+    goal = fixed_ssim - 0.002
+    print(
+        f"ceiling: testsrc2 {rung.name}, fixed {fixed_kbps:.0f} kb/s at SSIM {fixed_ssim:.4f}; goal SSIM >= {goal:.4f} at <= 0.60x bytes"
+    )
+    veryfast_seconds = None
+    for preset in CEILING_PRESETS:
+        points = [encode_rung(source, work / f"{preset}-{crf}", replace(rung, crf=crf, preset=preset)) for crf in CEILING_CRFS]
+        seconds = sum(point[2] for point in points) / len(points)
+        veryfast_seconds = veryfast_seconds or seconds
+        cells = " | ".join(
+            f"crf {crf} {kbps:.0f}k {quality:.4f}" for crf, (kbps, quality, _) in zip(CEILING_CRFS, points, strict=True)
+        )
+        at_goal = "out of the swept CRFs"
+        for (high_kbps, high_ssim, _), (low_kbps, low_ssim, _) in zip(points, points[1:]):
+            if low_ssim < goal <= high_ssim:
+                share = (high_ssim - goal) / (high_ssim - low_ssim)
+                kbps = math.exp(math.log(high_kbps) + share * (math.log(low_kbps) - math.log(high_kbps)))
+                at_goal = f"{kbps:.0f} kb/s = {kbps / fixed_kbps:.2f}x bytes"
+                break
+        print(
+            f"ceiling: {preset:9} time {seconds / veryfast_seconds:.1f}x veryfast's | at the goal's SSIM: {at_goal} | {cells}",
+            flush=True,
+        )
+
+
 def main():
-    candidates = sys.argv[1:] or CANDIDATES
+    arguments = sys.argv[1:]
     with tempfile.TemporaryDirectory(prefix="umc-sweep-") as folder:
+        if arguments == ["ceiling"]:
+            ceiling(Path(folder))
+            return
         for picture in PICTURES:
-            sweep(Path(folder), picture, candidates)
+            sweep(Path(folder), picture, arguments or CANDIDATES)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import pytest
 
 from media_center import storage
 from media_center.ffmpeg import playlists
-from media_center.ffmpeg.ladder import GOP_SECONDS, LADDER, ladder_command
+from media_center.ffmpeg.ladder import GOP_SECONDS, LADDER, ladder_command, rungs_for
 from media_center.ffmpeg.runner import run
 from media_center.models import VideoJob
 from tests.media import generate_video
@@ -114,3 +114,31 @@ def test_a_busy_picture_stays_within_its_cap_by_no_more_than_the_buffer(tmp_path
         for seconds in (GOP_SECONDS, 2 * GOP_SECONDS):
             window = [size for at, size, _ in packets[start:] if at < packets[start][0] + seconds]
             assert sum(window) * 8 <= cap * seconds + buffer
+
+
+def x264_settings(playlist):
+    """The settings x264 wrote into the stream it encoded (its SEI "options: ..." text)."""
+    stream = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", str(playlist), "-map", "0:v", "-c", "copy", "-f", "h264", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    return dict(re.findall(rb"(\w+)=([\w:.,-]+)", stream[stream.index(b"options: ") :].split(b"\x00")[0]))
+
+
+def test_each_rung_is_encoded_with_its_own_x264_settings(tmp_path):
+    source = generate_video(tmp_path / "source.mp4", seconds=2, size="640x360", audio=False)
+    plain, more_references = (next(rung for rung in LADDER if rung.name == name) for name in ("480p", "360p"))
+    for rung in (plain, more_references):
+        (tmp_path / rung.name).mkdir()
+    command = ladder_command(source, tmp_path, [plain, more_references], width=640, height=360, frame_rate=25, segment_prefix="c")
+    run(command, timeout=120)
+
+    asked = dict(setting.replace("-", "_").encode().split(b"=") for setting in more_references.x264_params.split(":"))
+    assert asked and {key: x264_settings(tmp_path / "360p" / "c.m3u8")[key] for key in asked} == asked
+    assert x264_settings(tmp_path / "480p" / "c.m3u8")[b"ref"] == b"1"  # veryfast's own
+
+
+def test_a_source_below_the_smallest_rung_is_encoded_like_the_smallest_rung():
+    (rung,) = rungs_for(320, 240)
+    assert (rung.name, rung.short_side) == ("240p", 240)
+    assert (rung.crf, rung.max_kbps, rung.x264_params) == (LADDER[-1].crf, LADDER[-1].max_kbps, LADDER[-1].x264_params)
