@@ -26,8 +26,8 @@ SEGMENT_SECONDS = 4  # a whole number of GOPs
 MAX_FRAME_RATE = 30
 PRESET = "veryfast"
 # On top of veryfast, for the rungs where it pays: three reference frames and a lookahead of one
-# second for the macroblock tree. A slide or a host in front of one repeats from frame to frame, and
-# the 720p rung, the one most phones play, costs 15 % fewer bytes at the same SSIM.
+# second for the macroblock tree. A slide or a host in front of one repeats from frame to frame: on
+# one, the 720p rung (the one most phones play) costs 15 % fewer bytes for the same SSIM.
 MORE_REFERENCES = "ref=3:rc-lookahead=30"
 # Every output's timeline starts here, never at 0: with B-frames, a chunk encoded at offset 0 would
 # get negative decode times that the muxer shifts, and its frames would no longer line up with the
@@ -53,7 +53,7 @@ class Rung:
 
 
 BUFFER_SECONDS = 2  # one GOP: a keyframe may borrow from the rest of its GOP, not from the next segments
-# Chosen by measurement (bench/ladder_sweep.py; figures in bench/results/transcode-2026-11-30.txt)
+# Chosen by measurement (bench/ladder_sweep.py; bench/results/transcode-2026-11-30*.txt)
 # against the fixed bitrates this replaces (5000/2800/1400/800 kb/s): each CRF keeps the rung's SSIM
 # within 0.002 of the fixed bitrate's on a slide scene and on testsrc2. The small rungs need a lower
 # CRF than x264's 23 for that: each of their pixels covers more picture. The caps sit just under the
