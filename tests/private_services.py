@@ -24,6 +24,17 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def port_is_free(port):
+    if port > 65535:
+        return False
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def wait_until(condition, seconds, what):
     deadline = time.monotonic() + seconds
     while not condition():

@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.private_services import free_port, terminate
+from tests.private_services import free_port, port_is_free, terminate
 
 ACCESS_KEY = "umc-test-access"
 SECRET_KEY = "umc-test-secret-not-a-secret"
@@ -36,7 +36,7 @@ class SeaweedFS:
                 }
             )
         )
-        self.ports = {name: free_port() for name in ("s3", "filer", "master", "volume", "admin")}
+        self.ports = _ports_with_grpc_beside(("s3", "filer", "master", "volume", "admin"))
         self.endpoint = f"http://127.0.0.1:{self.ports['s3']}"
         self.process = None
 
@@ -85,6 +85,18 @@ def client(endpoint):
         "s3", endpoint_url=endpoint, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
         region_name="us-east-1", config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"),
     )  # fmt: skip
+
+
+GRPC_PORT_OFFSET = 10000  # weed serves each part's gRPC on its HTTP port + this, and refuses a clash
+
+
+def _ports_with_grpc_beside(names):
+    """Free HTTP ports whose gRPC ports are free too, with no port one of the others' gRPC port."""
+    while True:
+        ports = {name: free_port() for name in names}
+        taken = set(ports.values()) | {port + GRPC_PORT_OFFSET for port in ports.values()}
+        if len(taken) == 2 * len(names) and all(port_is_free(port + GRPC_PORT_OFFSET) for port in ports.values()):
+            return ports
 
 
 def _wait_until_serving(endpoint, process, folder, timeout=60):
