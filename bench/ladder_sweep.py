@@ -24,7 +24,8 @@ from transcode import LADDER, PICTURES, fixed_bitrate_command, generate_picture,
 SECONDS = 10
 CANDIDATES = (
     "23/20/20/19",  # the first constrained ladder
-    "23/21+ref=3/21+ref=3/20+ref=3",
+    "23+ref=3:rc-lookahead=30/21+ref=3:rc-lookahead=30/21+ref=3:rc-lookahead=30/20+ref=3:rc-lookahead=30",
+    "23/21+ref=3:rc-lookahead=30/20/20+ref=3:rc-lookahead=30",  # LADDER
 )
 
 
