@@ -3,6 +3,7 @@
 import uuid
 
 from core.cache_backends import ReusingRedisCache
+from tests.private_services import free_port
 
 
 def redis_cache():
@@ -29,14 +30,6 @@ def test_values_round_trip_and_expire_like_djangos():
 def unreachable_cache():
     port = free_port()  # nothing listens there: every call is refused
     return ReusingRedisCache(f"redis://127.0.0.1:{port}/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_an_unreachable_redis_reads_as_an_empty_cache_and_drops_writes():

@@ -5,7 +5,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+
+from tests.private_services import free_port
 
 pytestmark = pytest.mark.once  # no database in these
 
@@ -145,12 +146,6 @@ def test_the_logs_are_kept_more_than_six_months():
     logrotate = (REPO / "deploy" / "logrotate" / "union-media-center").read_text()
     assert re.search(r"^\s+daily$", logrotate, re.MULTILINE)
     assert int(re.search(r"^\s+rotate (\d+)$", logrotate, re.MULTILINE).group(1)) >= 183
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_under_gunicorn_every_line_is_json_and_a_requests_lines_carry_its_id(production, tmp_path):

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -12,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.private_services import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 SETUP = "import django; django.setup(); from django.core.management import call_command; " + "; ".join(
     f"call_command({command})"
@@ -20,12 +21,6 @@ SETUP = "import django; django.setup(); from django.core.management import call_
 
 # Engine-independent, and the processes under test share one SQLite file as `make run` does.
 pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="make run uses SQLite")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def make_run_environment(var_dir, port):

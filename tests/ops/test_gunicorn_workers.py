@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,18 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from tests.private_services import free_port
 from tests.workers import REPO, database_url
 
 from .conftest import TOKEN, parse, value
 
 REQUESTS = 240
 pytestmark = pytest.mark.once  # counting across processes does not depend on the database engine
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url, **headers):
