@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from transcode import LADDER, PICTURES, fixed_bitrate_command, generate_picture, ladder_command, output_size, run, ssim  # noqa: E402
+from transcode import LADDER, PICTURES, fixed_bitrate_command, generate_picture, ladder_command, run, rung_figures  # noqa: E402
 
 SECONDS = 10
 CANDIDATES = (
@@ -51,7 +51,7 @@ def sweep(work, picture, candidates):
         seconds = time.perf_counter() - started
         cells = []
         for rung in rungs:
-            kbps, quality = measured(out, source, rung)
+            kbps, quality = rung_figures(out, source, rung, SECONDS)
             cells.append(f"{rung.name} {kbps:5.0f}k SSIM {quality:.4f}")
         print(f"sweep: {picture:11} {label:36} {seconds:5.1f}s | " + " | ".join(cells), flush=True)
 
@@ -63,14 +63,7 @@ def encode_rung(source, out, rung, fixed=False):
     started = time.perf_counter()
     run(fixed_bitrate_command(args) if fixed else args, timeout=1200)
     seconds = time.perf_counter() - started
-    return *measured(out, source, rung), seconds
-
-
-def measured(out, source, rung):
-    """(kb/s, SSIM) of a rung's segments under `out`."""
-    folder = out / rung.name
-    kbps = sum(path.stat().st_size for path in folder.glob("*.ts")) * 8 / SECONDS / 1000
-    return kbps, ssim(folder / "c.m3u8", source, *output_size(rung, 1920, 1080))
+    return *rung_figures(out, source, rung, SECONDS), seconds
 
 
 CEILING_PRESETS = ("veryfast", "faster", "medium", "slow", "veryslow")

@@ -148,6 +148,13 @@ def ssim(encoded_playlist, source, width, height):
     return float(re.search(r"All:([0-9.]+)", result.stderr).group(1))
 
 
+def rung_figures(out, source, rung, seconds):
+    """(kb/s, SSIM) of the rung's segments under `out` (its `c.m3u8`), from a `seconds`-long source."""
+    folder = out / rung.name
+    kbps = sum(path.stat().st_size for path in folder.glob("*.ts")) * 8 / seconds / 1000
+    return kbps, ssim(folder / "c.m3u8", source, *output_size(rung, 1920, 1080))
+
+
 def rate_control_figures(work):
     """Each picture's ladder encoded both ways back to back (in turn first), so both see the same load."""
     times = {"fixed": 0.0, "constrained": 0.0}
@@ -166,9 +173,7 @@ def rate_control_figures(work):
         for rung in LADDER:
             figures = {}
             for name in commands:
-                folder = work / picture / name / rung.name
-                kbps = sum(path.stat().st_size for path in folder.glob("*.ts")) * 8 / LADDER_SECONDS / 1000
-                figures[name] = (kbps, ssim(folder / "c.m3u8", source, *output_size(rung, 1920, 1080)))
+                figures[name] = rung_figures(work / picture / name, source, rung, LADDER_SECONDS)
             (old_kbps, old_ssim), (new_kbps, new_ssim) = figures["fixed"], figures["constrained"]
             print(
                 f"transcode: rate control, {picture} {rung.name} (crf {rung.crf}, cap {rung.max_kbps}k): "
